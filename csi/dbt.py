@@ -1,0 +1,74 @@
+"""Run dbt in-process through its programmatic runner, parsing the project once per process."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from csi.errors import UserError
+from csi.paths import PROJECT_DIR, warehouse_path
+
+
+class DbtFailure(UserError):
+    """dbt ran but a model, test, seed or snapshot failed."""
+
+
+@dataclass
+class DbtProject:
+    """One dbt project bound to one warehouse; keeps the parsed manifest so repeated runs skip parsing.
+
+    vars that change the parse (enable flags, identifiers) go in `project_vars`; the as-of date is
+    passed per run and does not force a re-parse."""
+
+    project_vars: dict[str, Any] = field(default_factory=dict)
+    quiet: bool = False
+    _manifest: Any = None
+
+    def __post_init__(self) -> None:
+        os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR))
+        os.environ["CSI_WAREHOUSE"] = str(warehouse_path())
+        warehouse_path().parent.mkdir(parents=True, exist_ok=True)
+
+    def _args(self, command: list[str], as_of: date | None) -> list[str]:
+        run_vars = dict(self.project_vars)
+        if as_of is not None:
+            run_vars["as_of_date"] = as_of.isoformat()
+        args = [*command, "--project-dir", str(PROJECT_DIR), "--profiles-dir", os.environ["DBT_PROFILES_DIR"]]
+        if run_vars:
+            args += ["--vars", json.dumps(run_vars, sort_keys=True)]
+        if self.quiet:
+            args += ["--quiet"]
+        return args
+
+    def _runner(self):  # imported lazily: dbt's import alone costs seconds
+        from dbt.cli.main import dbtRunner
+
+        return dbtRunner(manifest=self._manifest)
+
+    def parse(self) -> None:
+        result = self._runner().invoke(self._args(["parse"], None))
+        if not result.success:
+            raise DbtFailure(f"dbt could not parse the project: {result.exception}")
+        self._manifest = result.result
+
+    def invoke(self, command: list[str], as_of: date | None = None) -> Any:
+        """Run one dbt command; raise DbtFailure naming what failed."""
+        if self._manifest is None and command[0] not in ("deps", "debug", "parse"):
+            self.parse()
+        result = self._runner().invoke(self._args(command, as_of))
+        if result.exception is not None:
+            raise DbtFailure(f"dbt {command[0]} failed: {result.exception}")
+        if not result.success:
+            raise DbtFailure(f"dbt {' '.join(command)} failed: {', '.join(failed_nodes(result.result)) or 'see the log above'}")
+        return result.result
+
+
+def failed_nodes(run_result: Any) -> list[str]:
+    names = []
+    for node_result in getattr(run_result, "results", []) or []:
+        if str(node_result.status) in ("error", "fail", "runtime error"):
+            names.append(f"{node_result.node.name} ({node_result.status}: {(node_result.message or '').strip()[:200]})")
+    return names

@@ -1,0 +1,36 @@
+-- Small dispatched shims for SQL that differs between DuckDB, PostgreSQL and Spark.
+
+-- A cast that yields NULL instead of failing on a malformed value (dbt.safe_cast raises on all engines).
+{% macro safe_cast(expression, data_type) -%}
+    {{ return(adapter.dispatch('safe_cast', 'client_success_intelligence')(expression, data_type)) }}
+{%- endmacro %}
+
+{% macro default__safe_cast(expression, data_type) -%}
+    try_cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
+{% macro postgres__safe_cast(expression, data_type) -%}
+    csi_try_cast_{{ data_type | replace(' ', '_') }}(cast({{ expression }} as text))
+{%- endmacro %}
+
+-- A JSON text object of the named columns, for keeping a rejected row as it arrived.
+{% macro json_object_of(columns) -%}
+    {{ return(adapter.dispatch('json_object_of', 'client_success_intelligence')(columns)) }}
+{%- endmacro %}
+
+{% macro default__json_object_of(columns) -%}
+    cast(json_object({% for column in columns %}'{{ column }}', {{ column }}{{ ', ' if not loop.last }}{% endfor %}) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{% macro postgres__json_object_of(columns) -%}
+    cast(json_build_object({% for column in columns %}'{{ column }}', {{ column }}{{ ', ' if not loop.last }}{% endfor %}) as text)
+{%- endmacro %}
+
+{% macro spark__json_object_of(columns) -%}
+    to_json(named_struct({% for column in columns %}'{{ column }}', {{ column }}{{ ', ' if not loop.last }}{% endfor %}))
+{%- endmacro %}
+
+-- Division that is always floating point (7/2 is 3 on PostgreSQL) and NULL when dividing by zero.
+{% macro safe_divide(numerator, denominator) -%}
+    cast({{ numerator }} as {{ dbt.type_float() }}) / nullif({{ denominator }}, 0)
+{%- endmacro %}

@@ -1,0 +1,65 @@
+-- The one rule for what becomes of a raw row once its own checks have set `quarantine_rule`:
+--   quarantined   it failed a check, or it ties at its key's latest sync with a version that differs
+--   deduplicated  a later version of the same key superseded it
+--   deleted       it is the latest version and the source marks it deleted
+--   staged        otherwise: the row staging keeps
+-- The checked CTE must have the key columns, _fivetran_synced, is_deleted_at_source,
+-- quarantine_rule (NULL when the row passed) and row_fingerprint (its content as text).
+{% macro triage(checked_cte, key_columns) -%}
+{%- set passed = 'quarantine_rule is null' -%}
+{%- set key_partition = (key_columns + [passed]) | join(', ') -%}
+versions as (
+    select
+        {{ checked_cte }}.*,
+        min(row_fingerprint) over (partition by {{ key_partition }}, _fivetran_synced) as first_content_at_sync,
+        max(row_fingerprint) over (partition by {{ key_partition }}, _fivetran_synced) as last_content_at_sync,
+        max(_fivetran_synced) over (partition by {{ key_partition }}) as latest_sync,
+        row_number() over (
+            partition by {{ key_partition }}
+            order by _fivetran_synced desc, row_fingerprint
+        ) as recency_rank
+    from {{ checked_cte }}
+),
+
+triaged as (
+    select
+        versions.*,
+        case
+            when quarantine_rule is not null then quarantine_rule
+            when _fivetran_synced = latest_sync and first_content_at_sync <> last_content_at_sync
+                then 'unresolvable_duplicate'
+        end as rejection_rule,
+        case
+            when quarantine_rule is not null then 'quarantined'
+            when _fivetran_synced = latest_sync and first_content_at_sync <> last_content_at_sync
+                then 'quarantined'
+            when recency_rank > 1 then 'deduplicated'
+            when is_deleted_at_source then 'deleted'
+            else 'staged'
+        end as disposition
+    from versions
+)
+{%- endmacro %}
+
+-- A text value that is present but does not parse as the type.
+{% macro is_unparseable(column_name, data_type) -%}
+    ({{ column_name }} is not null and {{ safe_cast(column_name, data_type) }} is null)
+{%- endmacro %}
+
+-- An event that claims to have happened after the sync that delivered it.
+{% macro is_after_sync(column_name, data_type='date') -%}
+    ({{ safe_cast(column_name, data_type) }} > cast(_fivetran_synced as {{ data_type }}))
+{%- endmacro %}
+
+-- A value outside the accepted list for its source column (seed accepted_source_values).
+{% macro is_unknown_value(expression, source_table, column_name) -%}
+    ({{ expression }} not in (
+        select accepted_value from {{ ref('accepted_source_values') }}
+        where source_table = '{{ source_table }}' and column_name = '{{ column_name }}'
+    ))
+{%- endmacro %}
+
+-- Trimmed lower-case text, how enums are compared and stored.
+{% macro clean_text(column_name) -%}
+    lower(trim({{ column_name }}))
+{%- endmacro %}

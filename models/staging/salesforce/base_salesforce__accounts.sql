@@ -1,0 +1,45 @@
+-- Every raw Salesforce account row, typed and checked, with what staging does with it.
+
+with
+
+source as (
+    select
+        {{ source_columns('salesforce', 'account') }}
+    from {{ source('salesforce', 'account') }}
+),
+
+checked as (
+    select
+        id as account_id,
+        name as account_name,
+        {{ clean_text('type') }} as account_type,
+        industry,
+        {{ clean_text('website') }} as website,
+        billing_country,
+        number_of_employees,
+        owner_id,
+        {{ clean_text('segment_c') }} as segment,
+        coalesce(is_insider_c, false) as is_insider,
+        {{ clean_text('csm_sentiment_c') }} as csm_sentiment,
+        {{ clean_text('account_status_c') }} as account_status,
+        cast(arr_c as {{ dbt.type_float() }}) as arr,
+        {{ safe_cast('created_date', 'date') }} as created_date,
+        coalesce(is_deleted, false) as is_deleted_at_source,
+        _fivetran_synced,
+        {{ json_object_of(['id', 'name', 'type', 'website', 'owner_id', 'segment_c', 'is_insider_c', 'csm_sentiment_c', 'account_status_c', 'arr_c', 'created_date', 'is_deleted', '_fivetran_synced']) }} as row_fingerprint,
+        case
+            when id is null then 'null_key'
+            when {{ is_unparseable('created_date', 'date') }} then 'unparseable_date'
+            when {{ is_after_sync('created_date') }} then 'future_date'
+            when arr_c < 0 or number_of_employees < 0 then 'out_of_range'
+            when {{ is_unknown_value(clean_text('segment_c'), 'salesforce.account', 'segment_c') }}
+                or {{ is_unknown_value(clean_text('account_status_c'), 'salesforce.account', 'account_status_c') }}
+                or {{ is_unknown_value(clean_text('csm_sentiment_c'), 'salesforce.account', 'csm_sentiment_c') }}
+                then 'unknown_enum'
+        end as quarantine_rule
+    from source
+),
+
+{{ triage('checked', ['account_id']) }}
+
+select * from triaged
