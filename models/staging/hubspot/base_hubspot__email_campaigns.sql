@@ -1,0 +1,44 @@
+-- Every raw HubSpot e-mail campaign row, typed and checked, with what staging does with it.
+-- Checks: null_key (id). Campaigns carry no deleted flag.
+
+with
+
+source as (
+    select
+        {{ source_columns('hubspot', 'email_campaign') }}
+    from {{ source('hubspot', 'email_campaign') }}
+),
+
+typed as (
+    -- The declared types whatever the loader landed (a CSV lands text).
+    select
+        cast(id as {{ dbt.type_bigint() }}) as id,
+        cast(app_id as {{ dbt.type_bigint() }}) as app_id,
+        cast(app_name as {{ dbt.type_string() }}) as app_name,
+        cast(name as {{ dbt.type_string() }}) as name,
+        cast(subject as {{ dbt.type_string() }}) as subject,
+        cast(type as {{ dbt.type_string() }}) as type,
+        cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as _fivetran_synced
+    from source
+),
+
+checked as (
+    select
+        id as email_campaign_id,
+        app_id,
+        app_name,
+        trim(name) as campaign_name,
+        subject,
+        {{ clean_text('type') }} as campaign_type,
+        false as is_deleted_at_source,
+        _fivetran_synced,
+        {{ json_object_of(['id', 'app_id', 'app_name', 'name', 'subject', 'type', '_fivetran_synced']) }} as row_fingerprint,
+        case
+            when id is null then 'null_key'
+        end as quarantine_rule
+    from typed
+),
+
+{{ triage('checked', ['email_campaign_id']) }}
+
+select * from triaged

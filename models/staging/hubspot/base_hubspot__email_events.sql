@@ -1,0 +1,60 @@
+-- Every raw HubSpot e-mail event row, typed and checked, with what staging does with it.
+-- Checks, first failing wins: null_key (id, email_campaign_id, recipient), orphaned_key (a campaign
+-- the raw campaign table does not hold), unparseable_date, future_date (created), unknown_enum
+-- (type). Events carry no deleted flag.
+
+with
+
+source as (
+    select
+        {{ source_columns('hubspot', 'email_event') }}
+    from {{ source('hubspot', 'email_event') }}
+),
+
+known_campaigns as (
+    -- Every campaign id the raw table holds, quarantined or not: only a key missing here is orphaned.
+    select distinct cast(id as {{ dbt.type_bigint() }}) as email_campaign_id
+    from {{ source('hubspot', 'email_campaign') }}
+    where id is not null
+),
+
+typed as (
+    -- The declared types whatever the loader landed (a CSV lands text); `created` stays text until checked.
+    select
+        cast(source.id as {{ dbt.type_string() }}) as id,
+        cast(source.email_campaign_id as {{ dbt.type_bigint() }}) as email_campaign_id,
+        cast(source.recipient as {{ dbt.type_string() }}) as recipient,
+        cast(source.type as {{ dbt.type_string() }}) as type,
+        cast(source.created as {{ dbt.type_string() }}) as created,
+        cast(source.filtered_event as {{ dbt.type_boolean() }}) as filtered_event,
+        cast(source._fivetran_synced as {{ dbt.type_timestamp() }}) as _fivetran_synced,
+        known_campaigns.email_campaign_id is not null as is_known_campaign
+    from source
+    left join known_campaigns
+        on cast(source.email_campaign_id as {{ dbt.type_bigint() }}) = known_campaigns.email_campaign_id
+),
+
+checked as (
+    select
+        id as email_event_id,
+        email_campaign_id,
+        nullif({{ clean_text('recipient') }}, '') as recipient_email,
+        {{ clean_text('type') }} as event_type,
+        {{ safe_cast('created', 'timestamp') }} as created_at,
+        coalesce(filtered_event, false) as is_filtered_event,
+        false as is_deleted_at_source,
+        _fivetran_synced,
+        {{ json_object_of(['id', 'email_campaign_id', 'recipient', 'type', 'created', 'filtered_event', '_fivetran_synced']) }} as row_fingerprint,
+        case
+            when id is null or email_campaign_id is null or nullif(trim(recipient), '') is null then 'null_key'
+            when not is_known_campaign then 'orphaned_key'
+            when {{ is_unparseable('created', 'timestamp') }} then 'unparseable_date'
+            when {{ is_after_sync('created') }} then 'future_date'
+            when {{ is_unknown_value(clean_text('type'), 'hubspot.email_event', 'type') }} then 'unknown_enum'
+        end as quarantine_rule
+    from typed
+),
+
+{{ triage('checked', ['email_event_id']) }}
+
+select * from triaged

@@ -1,0 +1,62 @@
+-- Every raw HubSpot engagement row, typed and checked, with what staging does with it.
+-- Checks, first failing wins: null_key (id), orphaned_key (a company id the raw company table does
+-- not hold; no company at all is allowed), unparseable_date, future_date (property_hs_timestamp),
+-- unknown_enum (type).
+
+with
+
+source as (
+    select
+        {{ source_columns('hubspot', 'engagement') }}
+    from {{ source('hubspot', 'engagement') }}
+),
+
+known_companies as (
+    -- Every company id the raw table holds, deleted or quarantined or not: only a key missing here is orphaned.
+    select distinct cast(id as {{ dbt.type_bigint() }}) as company_id
+    from {{ source('hubspot', 'company') }}
+    where id is not null
+),
+
+typed as (
+    -- The declared types whatever the loader landed (a CSV lands text); dates stay text until checked.
+    select
+        cast(source.id as {{ dbt.type_bigint() }}) as id,
+        cast(source.type as {{ dbt.type_string() }}) as type,
+        cast(source.company_id as {{ dbt.type_bigint() }}) as company_id,
+        cast(source.owner_id as {{ dbt.type_bigint() }}) as owner_id,
+        cast(source.property_hs_meeting_title as {{ dbt.type_string() }}) as property_hs_meeting_title,
+        cast(source.property_hs_timestamp as {{ dbt.type_string() }}) as property_hs_timestamp,
+        cast(source._fivetran_deleted as {{ dbt.type_boolean() }}) as _fivetran_deleted,
+        cast(source._fivetran_synced as {{ dbt.type_timestamp() }}) as _fivetran_synced,
+        known_companies.company_id is not null as is_known_company
+    from source
+    left join known_companies
+        on cast(source.company_id as {{ dbt.type_bigint() }}) = known_companies.company_id
+),
+
+checked as (
+    select
+        id as engagement_id,
+        {{ clean_text('type') }} as engagement_type,
+        company_id,
+        owner_id,
+        trim(property_hs_meeting_title) as meeting_title,
+        {{ safe_cast('property_hs_timestamp', 'timestamp') }} as occurred_at,
+        {{ safe_cast('property_hs_timestamp', 'date') }} as engagement_date,
+        coalesce(_fivetran_deleted, false) as is_deleted_at_source,
+        _fivetran_synced,
+        {{ json_object_of(['id', 'type', 'company_id', 'owner_id', 'property_hs_meeting_title', 'property_hs_timestamp', '_fivetran_deleted', '_fivetran_synced']) }} as row_fingerprint,
+        case
+            when id is null then 'null_key'
+            when company_id is not null and not is_known_company then 'orphaned_key'
+            when {{ is_unparseable('property_hs_timestamp', 'timestamp') }} then 'unparseable_date'
+            when {{ is_after_sync('property_hs_timestamp') }} then 'future_date'
+            when {{ is_unknown_value(clean_text('type'), 'hubspot.engagement', 'type') }} then 'unknown_enum'
+        end as quarantine_rule
+    from typed
+),
+
+{{ triage('checked', ['engagement_id']) }}
+
+select * from triaged

@@ -1,0 +1,66 @@
+-- Every raw churn prediction row, typed and checked, with what staging does with it.
+-- Checks, first failing wins: null_key (contract_id, account_id), orphaned_key (a contract or an
+-- account the raw Salesforce tables do not hold), out_of_range (probability outside 0-1).
+-- The model's output has no sync column: scored_at plays _fivetran_synced (the latest score wins)
+-- and nothing is ever marked deleted.
+
+with
+
+source as (
+    select
+        {{ source_columns('ml', 'churn_prediction') }}
+    from {{ source('ml', 'churn_prediction') }}
+),
+
+known_accounts as (
+    -- Every account id the raw table holds, deleted or quarantined or not: only a key missing here is orphaned.
+    select distinct cast(id as {{ dbt.type_string() }}) as account_id
+    from {{ source('salesforce', 'account') }}
+    where id is not null
+),
+
+known_contracts as (
+    -- Every contract id the raw table holds, deleted or quarantined or not.
+    select distinct cast(id as {{ dbt.type_string() }}) as contract_id
+    from {{ source('salesforce', 'contract') }}
+    where id is not null
+),
+
+typed as (
+    -- The declared types whatever the loader landed (a CSV lands text).
+    select
+        cast(source.contract_id as {{ dbt.type_string() }}) as contract_id,
+        cast(source.account_id as {{ dbt.type_string() }}) as account_id,
+        cast(source.churn_probability as {{ dbt.type_float() }}) as churn_probability,
+        cast(source.model_version as {{ dbt.type_string() }}) as model_version,
+        cast(source.scored_at as {{ dbt.type_timestamp() }}) as scored_at,
+        known_accounts.account_id is not null as is_known_account,
+        known_contracts.contract_id is not null as is_known_contract
+    from source
+    left join known_accounts
+        on cast(source.account_id as {{ dbt.type_string() }}) = known_accounts.account_id
+    left join known_contracts
+        on cast(source.contract_id as {{ dbt.type_string() }}) = known_contracts.contract_id
+),
+
+checked as (
+    select
+        contract_id,
+        account_id,
+        churn_probability,
+        trim(model_version) as model_version,
+        scored_at,
+        false as is_deleted_at_source,
+        scored_at as _fivetran_synced,
+        {{ json_object_of(['contract_id', 'account_id', 'churn_probability', 'model_version', 'scored_at']) }} as row_fingerprint,
+        case
+            when contract_id is null or account_id is null then 'null_key'
+            when not is_known_account or not is_known_contract then 'orphaned_key'
+            when churn_probability < 0 or churn_probability > 1 then 'out_of_range'
+        end as quarantine_rule
+    from typed
+),
+
+{{ triage('checked', ['contract_id']) }}
+
+select * from triaged

@@ -1,0 +1,64 @@
+-- Every raw product usage row (account x day), typed and checked, with what staging does with it.
+-- Checks, first failing wins: null_key (account_id, usage_date), orphaned_key (account not in the
+-- raw Salesforce account table), unparseable_date, future_date (usage_date), out_of_range (a
+-- negative count or seat number; more active users than seats is over-use, not a defect).
+
+with
+
+source as (
+    select
+        {{ source_columns('product', 'usage_daily') }}
+    from {{ source('product', 'usage_daily') }}
+),
+
+known_accounts as (
+    -- Every account id the raw table holds, deleted or quarantined or not: only a key missing here is orphaned.
+    select distinct cast(id as {{ dbt.type_string() }}) as account_id
+    from {{ source('salesforce', 'account') }}
+    where id is not null
+),
+
+typed as (
+    -- The declared types whatever the loader landed (a CSV lands text); the day stays text until checked.
+    select
+        cast(source.account_id as {{ dbt.type_string() }}) as account_id,
+        cast(source.usage_date as {{ dbt.type_string() }}) as usage_date,
+        cast(source.active_users as {{ dbt.type_int() }}) as active_users,
+        cast(source.logins as {{ dbt.type_int() }}) as logins,
+        cast(source.saved_searches as {{ dbt.type_int() }}) as saved_searches,
+        cast(source.report_downloads as {{ dbt.type_int() }}) as report_downloads,
+        cast(source.licensed_seats as {{ dbt.type_int() }}) as licensed_seats,
+        cast(source._fivetran_synced as {{ dbt.type_timestamp() }}) as _fivetran_synced,
+        known_accounts.account_id is not null as is_known_account
+    from source
+    left join known_accounts
+        on cast(source.account_id as {{ dbt.type_string() }}) = known_accounts.account_id
+),
+
+checked as (
+    select
+        account_id,
+        {{ safe_cast('usage_date', 'date') }} as usage_date,
+        active_users,
+        logins,
+        saved_searches,
+        report_downloads,
+        licensed_seats,
+        false as is_deleted_at_source,
+        _fivetran_synced,
+        {{ json_object_of(['account_id', 'usage_date', 'active_users', 'logins', 'saved_searches', 'report_downloads', 'licensed_seats', '_fivetran_synced']) }} as row_fingerprint,
+        case
+            when account_id is null or usage_date is null then 'null_key'
+            when not is_known_account then 'orphaned_key'
+            when {{ is_unparseable('usage_date', 'date') }} then 'unparseable_date'
+            when {{ is_after_sync('usage_date') }} then 'future_date'
+            when active_users < 0 or logins < 0 or saved_searches < 0 or report_downloads < 0
+                or licensed_seats < 0
+                then 'out_of_range'
+        end as quarantine_rule
+    from typed
+),
+
+{{ triage('checked', ['account_id', 'usage_date']) }}
+
+select * from triaged

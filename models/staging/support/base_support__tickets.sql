@@ -1,0 +1,72 @@
+-- Every raw support ticket row, typed and checked, with what staging does with it.
+-- Checks, first failing wins: null_key (id, account_id), orphaned_key (account not in the raw
+-- Salesforce account table), unparseable_date (created_at, solved_at), future_date (created_at),
+-- out_of_range (CSAT outside 1-5), unknown_enum (priority, status). An open ticket has no solved_at.
+
+with
+
+source as (
+    select
+        {{ source_columns('support', 'ticket') }}
+    from {{ source('support', 'ticket') }}
+),
+
+known_accounts as (
+    -- Every account id the raw table holds, deleted or quarantined or not: only a key missing here is orphaned.
+    select distinct cast(id as {{ dbt.type_string() }}) as account_id
+    from {{ source('salesforce', 'account') }}
+    where id is not null
+),
+
+typed as (
+    -- The declared types whatever the loader landed (a CSV lands text); dates stay text until checked.
+    select
+        cast(source.id as {{ dbt.type_bigint() }}) as id,
+        cast(source.account_id as {{ dbt.type_string() }}) as account_id,
+        cast(source.subject as {{ dbt.type_string() }}) as subject,
+        cast(source.priority as {{ dbt.type_string() }}) as priority,
+        cast(source.status as {{ dbt.type_string() }}) as status,
+        cast(source.created_at as {{ dbt.type_string() }}) as created_at,
+        cast(source.solved_at as {{ dbt.type_string() }}) as solved_at,
+        cast(source.is_escalated as {{ dbt.type_boolean() }}) as is_escalated,
+        cast(source.csat_score as {{ dbt.type_int() }}) as csat_score,
+        cast(source._fivetran_deleted as {{ dbt.type_boolean() }}) as _fivetran_deleted,
+        cast(source._fivetran_synced as {{ dbt.type_timestamp() }}) as _fivetran_synced,
+        known_accounts.account_id is not null as is_known_account
+    from source
+    left join known_accounts
+        on cast(source.account_id as {{ dbt.type_string() }}) = known_accounts.account_id
+),
+
+checked as (
+    select
+        id as ticket_id,
+        account_id,
+        subject,
+        {{ clean_text('priority') }} as priority,
+        {{ clean_text('status') }} as ticket_status,
+        {{ safe_cast('created_at', 'timestamp') }} as created_at,
+        {{ safe_cast('solved_at', 'timestamp') }} as solved_at,
+        coalesce(is_escalated, false) as is_escalated,
+        csat_score,
+        coalesce(_fivetran_deleted, false) as is_deleted_at_source,
+        _fivetran_synced,
+        {{ json_object_of(['id', 'account_id', 'subject', 'priority', 'status', 'created_at', 'solved_at', 'is_escalated', 'csat_score', '_fivetran_deleted', '_fivetran_synced']) }} as row_fingerprint,
+        case
+            when id is null or account_id is null then 'null_key'
+            when not is_known_account then 'orphaned_key'
+            when {{ is_unparseable('created_at', 'timestamp') }}
+                or {{ is_unparseable('solved_at', 'timestamp') }}
+                then 'unparseable_date'
+            when {{ is_after_sync('created_at') }} then 'future_date'
+            when csat_score < 1 or csat_score > 5 then 'out_of_range'
+            when {{ is_unknown_value(clean_text('priority'), 'support.ticket', 'priority') }}
+                or {{ is_unknown_value(clean_text('status'), 'support.ticket', 'status') }}
+                then 'unknown_enum'
+        end as quarantine_rule
+    from typed
+),
+
+{{ triage('checked', ['ticket_id']) }}
+
+select * from triaged
