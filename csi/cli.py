@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import click
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 from csi.errors import UserError
@@ -14,15 +17,68 @@ app = typer.Typer(
     add_completion=False,
 )
 
+def parse_date(value: str | None, option: str) -> date:
+    """A YYYY-MM-DD option, or today when it is not given."""
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"{option} must be a date as YYYY-MM-DD, got {value!r}") from None
+
+
+@app.command()
+def load(
+    data_dir: Annotated[Path, typer.Argument(help="Folder with <source>/<table>.parquet or .csv files.")],
+    source: Annotated[list[str] | None, typer.Option("--source", help="Load only this source (repeatable).")] = None,
+) -> None:
+    """Load Parquet or CSV files into the warehouse's raw schemas (all or nothing)."""
+    from csi.load import load_directory
+    from csi.paths import warehouse_path
+
+    loaded = load_directory(data_dir, warehouse_path(), source)
+    typer.echo(f"loaded {len(loaded)} tables, {sum(t.rows for t in loaded):,} rows into {warehouse_path()}")
+
+
+@app.command()
+def build(
+    as_of: Annotated[str | None, typer.Option(help="Measure every window back from this date (default: today).")] = None,
+    select: Annotated[list[str] | None, typer.Option("--select", "-s", help="dbt selection (repeatable).")] = None,
+) -> None:
+    """Seed and `dbt build` the project as of a date."""
+    from csi.build import build as build_project
+    from csi.dbt import DbtProject
+    from csi.paths import warehouse_path
+    from csi.summary import print_summary
+
+    build_project(DbtProject(), parse_date(as_of, "--as-of"), select)
+    print_summary(warehouse_path())
+
+
+@app.command()
+def demo(
+    accounts: Annotated[int, typer.Option(help="Synthetic accounts to generate.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 42,
+    today: Annotated[str | None, typer.Option(help="The last night of history (default: today).")] = None,
+    dirty: Annotated[float, typer.Option(help="Share of bad rows to inject, to show the quarantine at work.")] = 0.01,
+) -> None:
+    """Generate synthetic sources, load them, build history and the marts, and print a summary."""
+    from csi.demo import run_demo
+
+    run_demo(accounts=accounts, seed=seed, today=parse_date(today, "--today"), dirty_rate=dirty)
+
+
 def main() -> None:
     """Entry point: bad arguments and user errors end with one line on stderr and exit code 2."""
     try:
         exit_code = app(standalone_mode=False)
-    except click.UsageError as error:
-        command = error.ctx.command_path if error.ctx else "csi"
-        typer.echo(f"{command}: error: {error.format_message()}", err=True)
+    except typer.TyperException as error:
+        context = getattr(error, "ctx", None)
+        command = context.command_path if context else "csi"
+        if message := error.format_message():  # empty when help was shown for a bare command
+            typer.echo(f"{command}: error: {message} (see {command} --help)", err=True)
         raise SystemExit(2) from None
-    except click.Abort:
+    except typer.Abort:
         typer.echo("csi: aborted", err=True)
         raise SystemExit(130) from None
     except UserError as error:
