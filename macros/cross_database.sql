@@ -34,3 +34,10 @@
 {% macro safe_divide(numerator, denominator) -%}
     cast({{ numerator }} as {{ dbt.type_float() }}) / nullif({{ denominator }}, 0)
 {%- endmacro %}
+
+-- The bare domain of a website or e-mail domain ('https://www.Acme.com/about' -> 'acme.com').
+{% macro web_domain(expression) -%}
+    nullif({{ dbt.split_part(
+        "replace(replace(replace(lower(trim(" ~ expression ~ ")), 'https://', ''), 'http://', ''), 'www.', '')",
+        "'/'", 1) }}, '')
+{%- endmacro %}

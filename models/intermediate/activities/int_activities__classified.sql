@@ -1,0 +1,75 @@
+-- One stream of customer-success activities: completed Salesforce tasks and all events, each with
+-- a normalised activity type from the activity_type_map seed (the matching rule of lowest
+-- priority wins). Activities no rule matches are typed 'other', kept and counted.
+
+with
+
+tasks as (
+    select * from {{ ref('stg_salesforce__tasks') }}
+),
+
+events as (
+    select * from {{ ref('stg_salesforce__events') }}
+),
+
+rules as (
+    select * from {{ ref('activity_type_map') }}
+),
+
+unioned as (
+    select
+        task_id as activity_id,
+        'task' as activity_source,
+        account_id,
+        owner_id,
+        activity_date,
+        subject,
+        activity_type_c,
+        health_check_type_c
+    from tasks
+    where task_status = 'completed'
+
+    union all
+
+    select
+        event_id as activity_id,
+        'event' as activity_source,
+        account_id,
+        owner_id,
+        activity_date,
+        subject,
+        activity_type_c,
+        health_check_type_c
+    from events
+),
+
+matches as (
+    select
+        unioned.activity_id,
+        rules.activity_type,
+        row_number() over (partition by unioned.activity_id order by rules.priority) as match_rank
+    from unioned
+    inner join rules
+        on (rules.match_column = 'health_check_type_c' and lower(unioned.health_check_type_c) like rules.pattern)
+        or (rules.match_column = 'activity_type_c' and lower(unioned.activity_type_c) like rules.pattern)
+        or (rules.match_column = 'subject' and lower(unioned.subject) like rules.pattern)
+),
+
+final as (
+    select
+        unioned.activity_id,
+        unioned.activity_source,
+        unioned.account_id,
+        unioned.owner_id,
+        unioned.activity_date,
+        unioned.subject,
+        unioned.activity_type_c,
+        unioned.health_check_type_c,
+        coalesce(matches.activity_type, 'other') as activity_type
+    from unioned
+    left join matches
+        on unioned.activity_id = matches.activity_id
+        and matches.match_rank = 1
+)
+
+select * from final
