@@ -28,6 +28,26 @@ def parse_date(value: str | None, option: str) -> date:
 
 
 @app.command()
+def generate(
+    out: Annotated[Path, typer.Option(help="Folder for <source>/<table>.parquet, _history, _truth and _manifest.")] = Path(
+        "data/generated"
+    ),
+    accounts: Annotated[int, typer.Option(help="Accounts to generate (scales to a million in bounded memory).")] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed and accounts give the same data.")] = 42,
+    today: Annotated[str | None, typer.Option(help="Night of the final sync, YYYY-MM-DD (default: today).")] = None,
+    years: Annotated[int, typer.Option(help="Years of history before today (2 to 10).")] = 2,
+    dirty: Annotated[float, typer.Option(help="Share of each table's rows to inject as bad rows (0 to 0.5).")] = 0.0,
+) -> None:
+    """Generate synthetic source data: the 15 raw tables as tonight's sync lands them, and their history."""
+    from csi.generate import generate as generate_sources
+
+    summary = generate_sources(out, accounts=accounts, seed=seed, today=parse_date(today, "--today"), years=years, dirty_rate=dirty)
+    rows = sum(summary["rows"].values())
+    typer.echo(f"generated {rows:,} rows in {len(summary['rows'])} tables for {accounts:,} accounts into {out} "
+               f"in {summary['elapsed_seconds']} s")
+
+
+@app.command()
 def load(
     data_dir: Annotated[Path, typer.Argument(help="Folder with <source>/<table>.parquet or .csv files.")],
     source: Annotated[list[str] | None, typer.Option("--source", help="Load only this source (repeatable).")] = None,
@@ -66,6 +86,45 @@ def demo(
     from csi.demo import run_demo
 
     run_demo(accounts=accounts, seed=seed, today=parse_date(today, "--today"), dirty_rate=dirty)
+
+
+toolkit_app = typer.Typer(
+    help="The customer-success toolkit's health, churn-risk and expansion scores, printed as its scripts print them.",
+    no_args_is_help=True,
+)
+app.add_typer(toolkit_app, name="toolkit")
+ToolkitFile = Annotated[Path, typer.Argument(help="Portfolio JSON file, as the toolkit's scripts read it.")]
+ToolkitFormat = Annotated[str, typer.Option("--format", help="Output format: text or json.")]
+
+
+def _toolkit(tool: str, file: Path, output_format: str, today: str | None) -> None:
+    if output_format not in ("text", "json"):
+        raise UserError(f"--format must be text or json, got {output_format!r}")
+    from csi.toolkit.run import print_report
+
+    print_report(tool, file, output_format, parse_date(today, "--today"))
+
+
+@toolkit_app.command("health")
+def toolkit_health(file: ToolkitFile, output_format: ToolkitFormat = "text") -> None:
+    """Health score per customer: usage, engagement, support, relationship, trends, recommendations."""
+    _toolkit("health", file, output_format, None)
+
+
+@toolkit_app.command("churn")
+def toolkit_churn(
+    file: ToolkitFile,
+    output_format: ToolkitFormat = "text",
+    today: Annotated[str | None, typer.Option(help="Count days to renewal from this day (default: today).")] = None,
+) -> None:
+    """Churn risk per customer: five signal groups, renewal urgency, tier, warnings, playbook."""
+    _toolkit("churn", file, output_format, today)
+
+
+@toolkit_app.command("expansion")
+def toolkit_expansion(file: ToolkitFile, output_format: ToolkitFormat = "text") -> None:
+    """Expansion opportunities per customer: seats, tier upgrade, modules, departments."""
+    _toolkit("expansion", file, output_format, None)
 
 
 def main() -> None:
