@@ -1,0 +1,54 @@
+"""product.usage_daily: one row per account and day with any activity. Whether a day is active
+and how many of the licensed seats are used follow the account's health, so a declining account's
+usage visibly declines; weekends are quiet."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from csi.generate.calendar import Calendar, weekday
+from csi.generate.contracts import Lifecycle, running_contract
+from csi.generate.latent import Accounts, Health
+from csi.generate.schema import raw
+from csi.generate.text import dates, timestamps
+
+ACTIVE_WEEKDAY = np.array([0.97, 0.90, 0.72])  # chance a weekday has any use, at full health, by segment
+WEEKEND_FACTOR = 0.12
+
+
+def usage_table(
+    accounts: Accounts, health: Health, life: Lifecycle, calendar: Calendar, rng: np.random.Generator
+) -> pa.Table:
+    days = np.arange(calendar.history_start, calendar.last_day + 1)
+    start = np.maximum(accounts.first_start, calendar.history_start)
+    alive = (days[None, :] >= start[:, None]) & (days[None, :] <= life.active_until[:, None])
+    account, column = np.nonzero(alive)
+    day = days[column]
+    level = health.at(account, day)
+    weekend = weekday(day) >= 5
+    engaged = 0.25 + 0.75 * level
+    p_active = ACTIVE_WEEKDAY[accounts.segment[account]] * engaged * np.where(weekend, WEEKEND_FACTOR, 1.0)
+    active = rng.random(account.size) < p_active
+    account, day, level, weekend = account[active], day[active], level[active], weekend[active]
+    seats = life.contracts.seats[running_contract(life.contracts, account, day)]
+    share = np.clip(
+        (0.05 + 0.55 * level) * np.where(weekend, 0.2, 1.0) * rng.lognormal(0.0, 0.25, account.size), 0.0, 1.0
+    )
+    users = np.clip(rng.binomial(seats, share), 1, seats)
+    logins = users + rng.poisson(users * (0.3 + 0.6 * level))
+    saved = rng.poisson(users * 0.25 * level)
+    downloads = rng.poisson(users * 0.12 * (0.5 + level))
+    return raw(
+        "product.usage_daily",
+        {
+            "account_id": accounts.ids.take(pa.array(account)),
+            "usage_date": dates(day),
+            "active_users": users,
+            "logins": logins,
+            "saved_searches": saved,
+            "report_downloads": downloads,
+            "licensed_seats": seats,
+            "_fivetran_synced": timestamps(calendar.synced_after(rng, day)),
+        },
+    )

@@ -1,0 +1,52 @@
+"""Shared fixtures. Generator tests: one clean generation of 1,000 accounts and one small dirty
+generation per session (a few seconds each), read through DuckDB views named <source>_<table>."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+GENERATED_TODAY = date(2025, 6, 1)
+
+
+@dataclass(frozen=True)
+class Generated:
+    data_dir: Path
+    summary: dict
+
+    @property
+    def today(self) -> date:
+        return date.fromisoformat(self.summary["today"])
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """An in-memory DuckDB with a view per raw table (salesforce_account, ...), the truth
+        (truth_contract, truth_account, truth_health_weekly), history_<source>_<table> and manifest."""
+        con = duckdb.connect()
+        for path in sorted(self.data_dir.glob("*/*.parquet")):
+            folder = path.parent.name.lstrip("_")
+            name = f"{folder}_{path.stem}".replace(".", "_")
+            if folder == "manifest":
+                name = "manifest"
+            con.execute(f"create view {name} as select * from read_parquet('{path}')")
+        return con
+
+
+def _generate(root: Path, **options) -> Generated:
+    from csi.generate import generate
+
+    summary = generate(root, seed=42, today=GENERATED_TODAY, **options)
+    return Generated(root, summary)
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    return _generate(tmp_path_factory.mktemp("generated"), accounts=1000)
+
+
+@pytest.fixture(scope="session")
+def generated_dirty(tmp_path_factory: pytest.TempPathFactory) -> Generated:
+    return _generate(tmp_path_factory.mktemp("generated_dirty"), accounts=400, dirty_rate=0.02)
