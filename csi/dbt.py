@@ -58,12 +58,26 @@ class DbtProject:
         """Run one dbt command; raise DbtFailure naming what failed."""
         if self._manifest is None and command[0] not in ("deps", "debug", "parse"):
             self.parse()
-        result = self._runner().invoke(self._args(command, as_of))
+        try:
+            result = self._runner().invoke(self._args(command, as_of))
+        finally:
+            release_warehouse()
         if result.exception is not None:
             raise DbtFailure(f"dbt {command[0]} failed: {result.exception}")
         if not result.success:
             raise DbtFailure(f"dbt {' '.join(command)} failed: {', '.join(failed_nodes(result.result)) or 'see the log above'}")
         return result.result
+
+
+def release_warehouse() -> None:
+    """Close the DuckDB instance dbt-duckdb keeps open in this process, so the loader, the
+    publisher and tests can open the warehouse file between dbt commands."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
 
 
 def failed_nodes(run_result: Any) -> list[str]:

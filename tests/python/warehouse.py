@@ -1,0 +1,40 @@
+"""A small generated, loaded and built warehouse shared by the end-to-end tests of one session."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+TODAY = date(2026, 6, 30)
+
+
+@dataclass(frozen=True)
+class BuiltWarehouse:
+    data_dir: Path
+    path: Path
+    today: date
+
+    def query(self, sql: str) -> list[tuple]:
+        with duckdb.connect(str(self.path), read_only=True) as con:
+            return con.execute(sql).fetchall()
+
+
+def build_warehouse(root: Path, accounts: int, dirty_rate: float, select: list[str] | None = None) -> BuiltWarehouse:
+    """Generate, load and `dbt build` into a warehouse under root, isolated from the user's own."""
+    from csi.build import build
+    from csi.dbt import DbtProject
+    from csi.generate import generate
+    from csi.load import load_directory
+
+    data_dir, warehouse = root / "data", root / "csi.duckdb"
+    os.environ["CSI_WAREHOUSE"] = str(warehouse)
+    os.environ["DBT_TARGET_PATH"] = str(root / "target")
+    os.environ["DBT_LOG_PATH"] = str(root / "logs")
+    generate(out_dir=data_dir, accounts=accounts, seed=7, today=TODAY, dirty_rate=dirty_rate)
+    load_directory(data_dir, warehouse)
+    build(DbtProject(quiet=True), as_of=TODAY, select=select)
+    return BuiltWarehouse(data_dir, warehouse, TODAY)
