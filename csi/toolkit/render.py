@@ -298,7 +298,121 @@ def _churn_json(row: tuple, weights: dict[str, str], playbooks: dict[str, list[s
             "    }")
 
 
-def expansion(con: duckdb.DuckDBPyConnection, output_format: str) -> Iterator[str]:
-    from csi.errors import UserError
+# ----------------------------------------------------------------------------- expansion
 
-    raise UserError("the expansion report is not built yet")
+_EXPANSION_SQL = """
+select
+    e.customer_id_type, e.customer_id, e.customer_id_json, e.name_type, e.name, e.name_json,
+    e.segment, e.arr_type, e.arr, e.arr_json, e.total_modules, e.adopted_modules, e.adoption_rate,
+    e.avg_usage_pct, e.seat_utilisation, e.current_tier, e.departments_covered, e.departments_potential,
+    e.total_estimated_revenue, e.opportunity_count, o.opportunities
+from marts.fct_toolkit_portfolio_expansion as e
+left join (
+    select customer_index, list(struct_pack(
+        opportunity_type := opportunity_type, category := category, target_tier := target_tier,
+        module := module, department := department, estimated_revenue := estimated_revenue,
+        effort := effort, priority_score := priority_score, rationale := rationale
+    ) order by priority_rank) as opportunities
+    from marts.fct_toolkit_portfolio_expansion_opportunities
+    group by customer_index
+) as o on e.customer_index = o.customer_index
+order by e.report_rank
+"""
+
+
+def expansion(con: duckdb.DuckDBPyConnection, output_format: str) -> Iterator[str]:
+    total, revenue, has_opportunities, opportunities = con.execute(
+        "select total_customers, total_estimated_revenue, has_opportunities, total_opportunities "
+        "from marts.fct_toolkit_portfolio_expansion_summary"
+    ).fetchone()
+    total_revenue = revenue if has_opportunities else 0
+    rows = _rows(con, _EXPANSION_SQL)
+    if output_format == "json":
+        yield ('{\n  "report": "expansion_opportunities",\n  "summary": {\n'
+               f'    "total_customers": {total},\n    "total_estimated_revenue": {total_revenue!r},\n'
+               f'    "total_opportunities": {opportunities}\n  }},\n  "customers": [')
+        first = True
+        for row in rows:
+            yield ("\n" if first else ",\n") + _expansion_json(row)
+            first = False
+        yield "\n  ]\n}\n"
+        return
+    yield (f"{RULE}\nEXPANSION OPPORTUNITY REPORT\n{RULE}\n\nPortfolio Summary: {total} customers\n"
+           f"  Total Expansion Revenue Potential: ${total_revenue:,.0f}\n"
+           f"  Total Opportunities Identified:    {opportunities}\n\n")
+    for row in rows:
+        (id_kind, id_text, id_json, name_kind, name_text, name_json, segment, arr_kind, arr, arr_json,
+         total_modules, adopted, adoption_rate, avg_usage, seats, current_tier, covered, potential,
+         total_revenue_row, count, found) = row
+        customer_total = total_revenue_row if total_revenue_row is not None else 0
+        lines = [
+            DASH,
+            f"Customer: {py_str(name_kind, name_text, name_json, 'Unknown')} "
+            f"({py_str(id_kind, id_text, id_json, 'unknown')})",
+            f"Segment:  {segment.title()}  |  Current ARR: ${arr_number(arr_kind, arr, arr_json):,.0f}",
+            f"Total Expansion Potential: ${customer_total:,.0f}  ({count} opportunities)",
+            "",
+            "  Adoption Summary:",
+            f"    Modules Adopted:    {adopted}/{total_modules} ({adoption_rate if adoption_rate is not None else 0}%)",
+            f"    Avg Module Usage:   {avg_usage}%",
+            f"    Seat Utilisation:   {seats}%",
+            f"    Current Tier:       {current_tier.title()}",
+            f"    Departments:        {covered} active, {potential} potential",
+        ]
+        if found:
+            lines += ["", "  Opportunities (ranked by priority):"]
+            for i, o in enumerate(found, 1):
+                lines.append(f"    {i}. [{o['opportunity_type'].title()}] {o['category'].replace('_', ' ').title()}")
+                lines.append(f"       Revenue: ${o['estimated_revenue']:,.0f}  |  Effort: {o['effort'].title()}  |  "
+                             f"Priority: {o['priority_score']}")
+                lines.append(f"       {o['rationale']}")
+        else:
+            lines += ["", "  No expansion opportunities identified at this time."]
+        lines.append("")
+        yield "\n".join(lines) + "\n"
+    yield RULE + "\n"
+
+
+def _opportunity_json(o: dict) -> str:
+    category = o["category"]
+    if category == "seat_expansion":
+        fields = [("type", js(o["opportunity_type"])), ("category", js(category))]
+    elif category == "tier_upgrade":
+        fields = [("type", js(o["opportunity_type"])), ("category", js(category)),
+                  ("target_tier", js(o["target_tier"]))]
+    elif category == "module_cross_sell":
+        fields = [("module", js(o["module"])), ("type", js(o["opportunity_type"]))]
+    else:
+        fields = [("department", js(o["department"])), ("type", js(o["opportunity_type"]))]
+    fields += [("estimated_revenue", repr(o["estimated_revenue"])), ("effort", js(o["effort"])),
+               ("rationale", js(o["rationale"]))]
+    if category in ("module_cross_sell", "department_expansion"):
+        fields.append(("category", js(category)))
+    fields.append(("priority_score", repr(o["priority_score"])))
+    return "        {\n" + ",\n".join(f'          "{k}": {v}' for k, v in fields) + "\n        }"
+
+
+def _expansion_json(row: tuple) -> str:
+    (id_kind, _id_text, id_json, name_kind, _name_text, name_json, segment, arr_kind, _arr, arr_json,
+     total_modules, adopted, adoption_rate, avg_usage, seats, current_tier, covered, potential,
+     total_revenue_row, count, found) = row
+    found_json = ("[\n" + ",\n".join(_opportunity_json(o) for o in found) + "\n      ]") if found else "[]"
+    return ("    {\n"
+            f'      "customer_id": {py_json(id_kind, id_json, chr(34) + "unknown" + chr(34), 3)},\n'
+            f'      "name": {py_json(name_kind, name_json, chr(34) + "Unknown" + chr(34), 3)},\n'
+            f'      "segment": {js(segment)},\n'
+            f'      "arr": {py_json(arr_kind, arr_json, "0", 3)},\n'
+            '      "adoption_summary": {\n'
+            f'        "total_modules": {total_modules},\n'
+            f'        "adopted_modules": {adopted},\n'
+            f'        "adoption_rate": {repr(adoption_rate) if adoption_rate is not None else 0},\n'
+            f'        "avg_usage_pct": {avg_usage!r},\n'
+            f'        "seat_utilisation": {seats!r},\n'
+            f'        "current_tier": {js(current_tier)},\n'
+            f'        "departments_covered": {covered},\n'
+            f'        "departments_potential": {potential}\n'
+            "      },\n"
+            f'      "total_estimated_revenue": {repr(total_revenue_row) if total_revenue_row is not None else 0},\n'
+            f'      "opportunity_count": {count},\n'
+            f'      "opportunities": {found_json}\n'
+            "    }")

@@ -74,28 +74,27 @@
     end)
 {%- endmacro %}
 
-{#- The members of a JSON array, object (its keys) or string (its characters), as Python iterates
-    them: one row per member with its 1-based position. Used in a lateral join. -#}
-{% macro json_iterate(j) -%}
-    {{ return(adapter.dispatch('json_iterate')(j)) }}
+{#- The members of a JSON array, object (its keys) or string (its characters), as a list of JSON
+    values in the order Python iterates them. -#}
+{% macro json_members(j) -%}
+    {{ return(adapter.dispatch('json_members')(j)) }}
 {%- endmacro %}
 
-{% macro default__json_iterate(j) -%}
-    (select
-        member.position,
-        member.value
-    from (
-        select
-            unnest(case json_type({{ j }})
-                when 'ARRAY' then cast(json_transform({{ j }}, '["JSON"]') as json[])
-                when 'OBJECT' then list_transform(json_keys({{ j }}), lambda k: to_json(k))
-                when 'VARCHAR' then list_transform(string_split({{ j }} ->> '$', ''), lambda k: to_json(k))
-            end) as value,
-            unnest(range(1, 1 + case json_type({{ j }})
-                when 'ARRAY' then json_array_length({{ j }})
-                when 'OBJECT' then len(json_keys({{ j }}))
-                when 'VARCHAR' then len(string_split({{ j }} ->> '$', ''))
-                else 0
-            end)) as position
-    ) as member)
+{% macro default__json_members(j) -%}
+    (case json_type({{ j }})
+        when 'ARRAY' then cast(json_transform({{ j }}, '["JSON"]') as json[])
+        when 'OBJECT' then list_transform(json_keys({{ j }}), lambda k: to_json(k))
+        when 'VARCHAR' then list_transform(
+            list_filter(string_split({{ j }} ->> '$', ''), lambda c: c <> ''), lambda k: to_json(k))
+        else cast([] as json[])
+    end)
+{%- endmacro %}
+
+{#- The entries of a JSON object as a list of {key, value} pairs in document order. -#}
+{% macro json_entries(j) -%}
+    {{ return(adapter.dispatch('json_entries')(j)) }}
+{%- endmacro %}
+
+{% macro default__json_entries(j) -%}
+    map_entries(json_transform({{ j }}, '"MAP(VARCHAR, JSON)"'))
 {%- endmacro %}
