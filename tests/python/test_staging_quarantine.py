@@ -41,7 +41,7 @@ def test_quarantine_holds_exactly_the_injected_defects(dirty_warehouse: BuiltWar
         (table, rule): count for table, rule, count in dirty_warehouse.query(
             "select source_table, rejection_rule, count(*) from marts.fct_quarantined_rows group by 1, 2")
     })
-    assert set(rule for _, rule in injected) >= {"null_key", "orphaned_key", "unparseable_date", "future_date",
+    assert {rule for _, rule in injected} >= {"null_key", "orphaned_key", "unparseable_date", "future_date",
                                                  "out_of_range", "unknown_enum", "unresolvable_duplicate"}
     assert quarantined == injected
 
