@@ -27,13 +27,15 @@ def usage_table(
     day = days[column]
     level = health.at(account, day)
     weekend = weekday(day) >= 5
-    engaged = 0.25 + 0.75 * level
+    engaged = 0.15 + 0.85 * level**1.5  # steep: a slipping account is quickly seen less often
     p_active = ACTIVE_WEEKDAY[accounts.segment[account]] * engaged * np.where(weekend, WEEKEND_FACTOR, 1.0)
     active = rng.random(account.size) < p_active
     account, day, level, weekend = account[active], day[active], level[active], weekend[active]
     seats = life.contracts.seats[running_contract(life.contracts, account, day)]
     share = np.clip(
-        (0.05 + 0.55 * level) * np.where(weekend, 0.2, 1.0) * rng.lognormal(0.0, 0.25, account.size), 0.0, 1.0
+        (0.02 + 0.7 * level**2) * np.where(weekend, 0.2, 1.0) * rng.lognormal(0.0, 0.25, account.size),
+        0.0,
+        1.0,
     )
     users = np.clip(rng.binomial(seats, share), 1, seats)
     logins = users + rng.poisson(users * (0.3 + 0.6 * level))
