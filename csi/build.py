@@ -6,13 +6,15 @@ from datetime import date
 
 from csi.dbt import DbtProject
 
+# The toolkit's portfolio models score a JSON file `csi toolkit` loads on demand; the nightly
+# build has no portfolio to read.
+ON_DEMAND = ["source:toolkit+"]
 
-def build(project: DbtProject, as_of: date, select: list[str] | None = None, exclude: list[str] | None = None) -> None:
+
+def build(project: DbtProject, as_of: date, select: list[str] | None = None) -> None:
     # Seeds first: `dbt build` does not order seeds before models that read them through macros.
     project.invoke(["seed"], as_of)
-    command = ["build", "--exclude", "resource_type:seed"]
+    command = ["build", "--exclude", "resource_type:seed", *ON_DEMAND]
     if select:
         command += ["--select", *select]
-    if exclude:
-        command += ["--exclude", *exclude]
     project.invoke(command, as_of)

@@ -30,5 +30,8 @@ def print_summary(warehouse: Path, console: Console | None = None) -> None:
         table.add_row(name, f"{rows:,}")
     console.print(table)
     console.print(f"Warehouse: {warehouse}")
-    console.print("Next: `duckdb -readonly " + str(warehouse) + "` and `select * from marts.<mart>`; "
-                  "`csi --help` for every command; README.md for pointing it at your own data.")
+    console.print(
+        "Next: query it read-only with any DuckDB 2.0 client, e.g. "
+        f".venv/bin/python -c \"import duckdb; print(duckdb.connect('{warehouse}', read_only=True)"
+        ".sql('select * from marts.fct_source_reconciliation'))\"; `csi --help` lists every command."
+    )
