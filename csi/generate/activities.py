@@ -140,10 +140,10 @@ def plan_activities(
             EXEC,
         )
     )
-    pieces.append((*recurring(rng, customer, start, end, cadence((30, 45, 75), 0.3), 1.5), CHECK_IN))
-    pieces.append((*recurring(rng, customer, start, end, cadence((60, 80, 120), 0.0), 1.0), CALL))
-    pieces.append((*recurring(rng, customer, start, end, cadence((21, 28, 45), 0.3), 1.0), EMAIL_TYPED))
-    pieces.append((*recurring(rng, customer, start, end, cadence((30, 40, 60), 0.0), 1.0), EMAIL))
+    pieces.append((*recurring(rng, customer, start, end, cadence((45, 60, 90), 0.3), 1.5), CHECK_IN))
+    pieces.append((*recurring(rng, customer, start, end, cadence((90, 120, 180), 0.0), 1.0), CALL))
+    pieces.append((*recurring(rng, customer, start, end, cadence((45, 60, 90), 0.3), 1.0), EMAIL_TYPED))
+    pieces.append((*recurring(rng, customer, start, end, cadence((60, 90, 120), 0.0), 1.0), EMAIL))
     # Renewal discussions in the last 90 days of each contract that reaches its end in the data.
     c = life.contracts
     due = np.flatnonzero(c.end <= life.active_until[c.account])

@@ -72,6 +72,7 @@ class Health:
     """Latent health per account (rows) and week (columns), in logit space."""
 
     x: np.ndarray
+    cumulative: np.ndarray  # running sum of x along the weeks, with a leading zero column
     baseline: np.ndarray  # each account's own long-run level at the start (before shifts)
     calendar: Calendar
 
@@ -85,11 +86,8 @@ class Health:
 
     def trailing_mean(self, account: np.ndarray, days: np.ndarray, weeks: int) -> np.ndarray:
         """Mean logit health over the `weeks` weeks before each day."""
-        cumulative = np.concatenate(
-            [np.zeros((self.x.shape[0], 1)), np.cumsum(self.x, axis=1, dtype=np.float64)], axis=1
-        )
         end = np.clip(self.calendar.week_of(days), weeks, self.x.shape[1])
-        return (cumulative[account, end] - cumulative[account, end - weeks]) / weeks
+        return (self.cumulative[account, end] - self.cumulative[account, end - weeks]) / weeks
 
 
 @dataclass(frozen=True)
@@ -159,21 +157,27 @@ def simulate_health(accounts: Accounts, calendar: Calendar, rng: np.random.Gener
     n, weeks = len(accounts), calendar.n_weeks
     baseline = HEALTH_BASELINE[accounts.segment] + INSIDER_HEALTH_LIFT * accounts.is_insider
     baseline = baseline + rng.normal(0.0, BASELINE_SPREAD, n)
-    level = baseline.copy()
+    # All weekly innovations drawn at once (one call per kind, not one per week).
+    shape = (weeks, n)
+    level = baseline + np.cumsum(_rare(rng, shape, *SHIFT), axis=0)
+    steps = rng.normal(0.0, VOLATILITY, shape) + _rare(rng, shape, *SHOCK_DOWN) + _rare(rng, shape, *SHOCK_UP)
     start_week = calendar.week_of(accounts.first_start)
+    onboarding = level[np.clip(start_week, 0, weeks - 1), np.arange(n)] + HONEYMOON + rng.normal(0.0, 0.5, n)
     x = np.empty((n, weeks), dtype=np.float32)
     current = baseline.copy()
     for week in range(weeks):
-        shifted = rng.random(n) < SHIFT[0]
-        level = level + shifted * rng.normal(SHIFT[1], SHIFT[2], n)
-        down = rng.random(n) < SHOCK_DOWN[0]
-        up = rng.random(n) < SHOCK_UP[0]
-        shock = down * rng.normal(SHOCK_DOWN[1], SHOCK_DOWN[2], n) + up * rng.normal(
-            SHOCK_UP[1], SHOCK_UP[2], n
-        )
-        current = current + REVERSION * (level - current) + rng.normal(0.0, VOLATILITY, n) + shock
-        starting = start_week == week
-        current[starting] = level[starting] + HONEYMOON + rng.normal(0.0, 0.5, starting.sum())
-        current[start_week > week] = level[start_week > week]
+        current = current + REVERSION * (level[week] - current) + steps[week]
+        current = np.where(start_week == week, onboarding, np.where(start_week > week, level[week], current))
         x[:, week] = current
-    return Health(x=x, baseline=baseline, calendar=calendar)
+    cumulative = np.concatenate([np.zeros((n, 1)), np.cumsum(x, axis=1, dtype=np.float64)], axis=1)
+    return Health(x=x, cumulative=cumulative, baseline=baseline, calendar=calendar)
+
+
+def _rare(
+    rng: np.random.Generator, shape: tuple[int, int], probability: float, mean: float, sd: float
+) -> np.ndarray:
+    """Events that strike each cell with a small probability, with normal sizes (zero elsewhere)."""
+    out = np.zeros(shape)
+    hit = rng.random(shape) < probability
+    out[hit] = rng.normal(mean, sd, hit.sum())
+    return out

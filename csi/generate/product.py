@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from csi.generate.calendar import Calendar, weekday
 from csi.generate.contracts import Lifecycle, running_contract
-from csi.generate.latent import Accounts, Health
+from csi.generate.latent import Accounts, Health, sigmoid
 from csi.generate.schema import raw
 from csi.generate.text import dates, timestamps
 
@@ -22,15 +22,14 @@ def usage_table(
 ) -> pa.Table:
     days = np.arange(calendar.history_start, calendar.last_day + 1)
     start = np.maximum(accounts.first_start, calendar.history_start)
-    alive = (days[None, :] >= start[:, None]) & (days[None, :] <= life.active_until[:, None])
-    account, column = np.nonzero(alive)
-    day = days[column]
-    level = health.at(account, day)
-    weekend = weekday(day) >= 5
+    # Work on the dense account x day matrix (contiguous, cheap) and keep only the active cells.
+    level = sigmoid(health.x[:, calendar.week_of(days)])
+    weekend = np.where(weekday(days) >= 5, WEEKEND_FACTOR, 1.0).astype(np.float32)
     engaged = 0.15 + 0.85 * level**1.5  # steep: a slipping account is quickly seen less often
-    p_active = ACTIVE_WEEKDAY[accounts.segment[account]] * engaged * np.where(weekend, WEEKEND_FACTOR, 1.0)
-    active = rng.random(account.size) < p_active
-    account, day, level, weekend = account[active], day[active], level[active], weekend[active]
+    p_active = ACTIVE_WEEKDAY[accounts.segment].astype(np.float32)[:, None] * engaged * weekend[None, :]
+    alive = (days[None, :] >= start[:, None]) & (days[None, :] <= life.active_until[:, None])
+    account, column = np.nonzero(alive & (rng.random(level.shape, dtype=np.float32) < p_active))
+    day, level, weekend = days[column], level[account, column], weekday(days[column]) >= 5
     seats = life.contracts.seats[running_contract(life.contracts, account, day)]
     share = np.clip(
         (0.02 + 0.7 * level**2) * np.where(weekend, 0.2, 1.0) * rng.lognormal(0.0, 0.25, account.size),

@@ -63,8 +63,9 @@ def survey_table(
     trained = np.repeat(trained, rng.integers(1, 3, trained.size))
     trained = trained[rng.random(trained.size) < 0.5]
     a = activities.account[trained]
-    first = np.searchsorted(contacts.account, a)  # contacts are grouped by account
-    count = np.searchsorted(contacts.account, a, side="right") - first
+    grouped = contacts.account[customer_contact]  # customers' contacts come first, grouped by account
+    first = np.searchsorted(grouped, a)
+    count = np.searchsorted(grouped, a, side="right") - first
     respondent.append(first + np.floor(rng.random(a.size) * count).astype(np.int64))
     day.append(activities.day[trained] + rng.integers(0, 6, a.size))
     survey.append(np.ones(a.size, dtype=np.int64))
