@@ -22,14 +22,20 @@ def usage_table(
 ) -> pa.Table:
     days = np.arange(calendar.history_start, calendar.last_day + 1)
     start = np.maximum(accounts.first_start, calendar.history_start)
-    # Work on the dense account x day matrix (contiguous, cheap) and keep only the active cells.
-    level = sigmoid(health.x[:, calendar.week_of(days)])
+    # Health moves weekly: compute per account and week, then spread over the dense account x day
+    # matrix (contiguous, cheap) and keep only the active cells.
+    absolute_week = calendar.week_of(days)
+    level_weekly = sigmoid(health.x[:, absolute_week[0] : absolute_week[-1] + 1])
+    week = absolute_week - absolute_week[0]
+    engaged = 0.15 + 0.85 * level_weekly**1.5  # steep: a slipping account is quickly seen less often
     weekend = np.where(weekday(days) >= 5, WEEKEND_FACTOR, 1.0).astype(np.float32)
-    engaged = 0.15 + 0.85 * level**1.5  # steep: a slipping account is quickly seen less often
-    p_active = ACTIVE_WEEKDAY[accounts.segment].astype(np.float32)[:, None] * engaged * weekend[None, :]
+    p_active = (
+        ACTIVE_WEEKDAY[accounts.segment].astype(np.float32)[:, None] * engaged[:, week] * weekend[None, :]
+    )
     alive = (days[None, :] >= start[:, None]) & (days[None, :] <= life.active_until[:, None])
-    account, column = np.nonzero(alive & (rng.random(level.shape, dtype=np.float32) < p_active))
-    day, level, weekend = days[column], level[account, column], weekday(days[column]) >= 5
+    account, column = np.nonzero(alive & (rng.random(p_active.shape, dtype=np.float32) < p_active))
+    level = level_weekly[account, week[column]]
+    day, weekend = days[column], weekday(days[column]) >= 5
     seats = life.contracts.seats[running_contract(life.contracts, account, day)]
     share = np.clip(
         (0.02 + 0.7 * level**2) * np.where(weekend, 0.2, 1.0) * rng.lognormal(0.0, 0.25, account.size),

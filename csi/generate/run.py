@@ -5,6 +5,9 @@ stays bounded whatever the number of accounts."""
 from __future__ import annotations
 
 import time
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,6 +38,7 @@ from csi.generate.truth import truth_tables
 from csi.generate.users import Users, build_users
 
 CHUNK_ACCOUNTS = 10_000
+AHEAD = 2  # chunks generated ahead of the writer, each on its own thread
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,21 @@ def generate(
     return _generate(Options(out_dir, accounts, seed, today or date.today(), years, dirty_rate))
 
 
+def _chunks(world: World) -> Iterator[Chunk]:
+    """The chunks in order, the next ones generated on worker threads while the caller writes
+    (numpy, Arrow and Parquet release the GIL); at most AHEAD chunks are held at once."""
+    starts = range(0, world.options.accounts, CHUNK_ACCOUNTS)
+    with ThreadPoolExecutor(max_workers=AHEAD) as pool:
+        pending: deque[Future[Chunk]] = deque()
+        for chunk, start in enumerate(starts):
+            index = np.arange(start, min(start + CHUNK_ACCOUNTS, world.options.accounts), dtype=np.int64)
+            pending.append(pool.submit(build_chunk, world, chunk, index))
+            if len(pending) == AHEAD:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
 def _generate(options: Options) -> dict:
     started = time.perf_counter()
     calendar = Calendar.build(options.today, options.years)
@@ -150,9 +169,7 @@ def _generate(options: Options) -> dict:
     try:
         land("salesforce.user", world.users.table, GLOBAL)
         land("hubspot.email_campaign", world.campaigns.table, GLOBAL)
-        for chunk, start in enumerate(range(0, options.accounts, CHUNK_ACCOUNTS)):
-            index = np.arange(start, min(start + CHUNK_ACCOUNTS, options.accounts), dtype=np.int64)
-            result = build_chunk(world, chunk, index)
+        for chunk, result in enumerate(_chunks(world)):
             for name, table in result.landed.items():
                 land(name, table, chunk, result.spare_contracts if name == "ml.churn_prediction" else None)
             for name in STATE_TABLES:
