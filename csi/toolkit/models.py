@@ -143,6 +143,7 @@ def _ordered_nodes(manifest: dict, project_dir: Path) -> list[Node]:
 def connect() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the database name the compiled SQL refers to."""
     con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
     con.execute(f"attach ':memory:' as {DATABASE}")
     con.execute(f"use {DATABASE}")
     return con
