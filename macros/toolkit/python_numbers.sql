@@ -92,11 +92,13 @@
     end)
 {%- endmacro %}
 
-{#- format(x, '.0%') of a Python float. -#}
+{#- format(x, '.0%') of a Python float: Python multiplies by 100 in floating point first, then
+    rounds that double half-even. -#}
 {% macro python_format_percent(x) -%}
+    {%- set hundredfold = '((' ~ x ~ ') * 100.0)' -%}
     (case
-        when {{ python_round_to_integer(x, 100) }} = 0 and {{ python_is_negative(x) }} then '-0%'
-        else cast(cast({{ python_round_to_integer(x, 100) }} as bigint) as {{ dbt.type_string() }}) || '%'
+        when {{ python_round_to_integer(hundredfold, 1) }} = 0 and {{ python_is_negative(x) }} then '-0%'
+        else cast(cast({{ python_round_to_integer(hundredfold, 1) }} as bigint) as {{ dbt.type_string() }}) || '%'
     end)
 {%- endmacro %}
 
