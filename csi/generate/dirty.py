@@ -296,7 +296,9 @@ class Injector:
 
     # Each defect returns [(rows to add, manifest entries)].
 
-    def _duplicate(self, name, rules, template, ids, rng):
+    def _duplicate(
+        self, name: str, rules: Rules, template: pa.Table, ids: _FreshIds, rng: np.random.Generator
+    ) -> list[tuple[pa.Table, list[pa.Table]]]:
         later = pc.add(
             template[rules.synced],
             pa.array(rng.integers(1, 3600, template.num_rows) * US_PER_SECOND, pa.duration("us")),
@@ -307,7 +309,9 @@ class Injector:
         copies = _set(template, rules.synced, self._mark(name, later))
         return [(copies, _entries(name, rules, template, DUPLICATE, rules.synced))]
 
-    def _unresolvable_duplicate(self, name, rules, template, ids, rng):
+    def _unresolvable_duplicate(
+        self, name: str, rules: Rules, template: pa.Table, ids: _FreshIds, rng: np.random.Generator
+    ) -> list[tuple[pa.Table, list[pa.Table]]]:
         first = self._fresh(name, rules, template, ids, rng)
         second = _set(first, rules.variant, _variant(first[rules.variant]))
         return [
@@ -315,12 +319,16 @@ class Injector:
             (second, _entries(name, rules, second, UNRESOLVABLE, rules.variant)),
         ]
 
-    def _deleted(self, name, rules, template, ids, rng):
+    def _deleted(
+        self, name: str, rules: Rules, template: pa.Table, ids: _FreshIds, rng: np.random.Generator
+    ) -> list[tuple[pa.Table, list[pa.Table]]]:
         rows = self._fresh(name, rules, template, ids, rng)
         rows = _set(rows, rules.deleted, pa.array(np.ones(rows.num_rows, dtype=bool)))
         return [(rows, _entries(name, rules, rows, DELETED, rules.deleted))]
 
-    def _null_key(self, name, rules, template, ids, rng):
+    def _null_key(
+        self, name: str, rules: Rules, template: pa.Table, ids: _FreshIds, rng: np.random.Generator
+    ) -> list[tuple[pa.Table, list[pa.Table]]]:
         rows = self._fresh(name, rules, template, ids, rng)
         column = np.array(rules.required)[rng.integers(0, len(rules.required), rows.num_rows)]
         for target in rules.required:
@@ -332,13 +340,17 @@ class Injector:
             )
         return [(rows, _entries(name, rules, rows, NULL_KEY, column))]
 
-    def _orphaned_key(self, name, rules, template, ids, rng):
+    def _orphaned_key(
+        self, name: str, rules: Rules, template: pa.Table, ids: _FreshIds, rng: np.random.Generator
+    ) -> list[tuple[pa.Table, list[pa.Table]]]:
         rows = self._fresh(name, rules, template, ids, rng)
         column, kind = rules.parent
         rows = _set(rows, column, ids.orphans(kind, rows.num_rows))
         return [(rows, _entries(name, rules, rows, ORPHANED, column))]
 
-    def _unparseable_date(self, name, rules, template, ids, rng):
+    def _unparseable_date(
+        self, name: str, rules: Rules, template: pa.Table, ids: _FreshIds, rng: np.random.Generator
+    ) -> list[tuple[pa.Table, list[pa.Table]]]:
         rows = self._fresh(name, rules, template, ids, rng)
         columns = np.array(list(rules.text_dates))[rng.integers(0, len(rules.text_dates), rows.num_rows)]
         garbled = pa.array(np.array(GARBLED_DATES)[rng.integers(0, len(GARBLED_DATES), rows.num_rows)])
@@ -346,7 +358,9 @@ class Injector:
             rows = _set(rows, target, pc.if_else(pa.array(columns == target), garbled, rows[target]))
         return [(rows, _entries(name, rules, rows, UNPARSEABLE, columns))]
 
-    def _future_date(self, name, rules, template, ids, rng):
+    def _future_date(
+        self, name: str, rules: Rules, template: pa.Table, ids: _FreshIds, rng: np.random.Generator
+    ) -> list[tuple[pa.Table, list[pa.Table]]]:
         rows = self._fresh(name, rules, template, ids, rng)
         columns = np.array(rules.event_dates)[rng.integers(0, len(rules.event_dates), rows.num_rows)]
         synced_day = rows[rules.synced].cast(pa.int64()).to_numpy() // US_PER_DAY
@@ -361,7 +375,9 @@ class Injector:
             rows = _set(rows, target, pc.if_else(pa.array(columns == target), value, rows[target]))
         return [(rows, _entries(name, rules, rows, FUTURE, columns))]
 
-    def _out_of_range(self, name, rules, template, ids, rng):
+    def _out_of_range(
+        self, name: str, rules: Rules, template: pa.Table, ids: _FreshIds, rng: np.random.Generator
+    ) -> list[tuple[pa.Table, list[pa.Table]]]:
         rows = self._fresh(name, rules, template, ids, rng)
         columns = np.array(list(rules.ranges))[rng.integers(0, len(rules.ranges), rows.num_rows)]
         for target, how in rules.ranges.items():
@@ -371,7 +387,9 @@ class Injector:
             rows = _set(rows, target, pc.if_else(pa.array(columns == target), value, rows[target]))
         return [(rows, _entries(name, rules, rows, OUT_OF_RANGE, columns))]
 
-    def _unknown_enum(self, name, rules, template, ids, rng):
+    def _unknown_enum(
+        self, name: str, rules: Rules, template: pa.Table, ids: _FreshIds, rng: np.random.Generator
+    ) -> list[tuple[pa.Table, list[pa.Table]]]:
         rows = self._fresh(name, rules, template, ids, rng)
         columns = np.array(list(rules.enums))[rng.integers(0, len(rules.enums), rows.num_rows)]
         for target, unknown in rules.enums.items():
@@ -379,7 +397,9 @@ class Injector:
             rows = _set(rows, target, pc.if_else(pa.array(columns == target), value, rows[target]))
         return [(rows, _entries(name, rules, rows, UNKNOWN_ENUM, columns))]
 
-    def _whitespace(self, name, rules, table, rows, rng):
+    def _whitespace(
+        self, name: str, rules: Rules, table: pa.Table, rows: np.ndarray, rng: np.random.Generator
+    ) -> tuple[pa.Table, list[pa.Table]]:
         """Garble a set enum or e-mail of real rows in place: stray spaces, odd case."""
         candidates = list(rules.enums) + list(rules.emails)
         picks = table.take(pa.array(rows))
@@ -396,7 +416,9 @@ class Injector:
         columns = np.array(candidates)[choice]
         return table, _entries(name, rules, table.take(pa.array(rows)), WHITESPACE, columns)
 
-    def _fresh(self, name, rules, template, ids, rng):
+    def _fresh(
+        self, name: str, rules: Rules, template: pa.Table, ids: _FreshIds, rng: np.random.Generator
+    ) -> pa.Table:
         """Copies of real rows under keys no clean row has, each with its own marker."""
         keys = ids.fresh(template, rng)
         rows = template.slice(0, min(len(values) for values in keys.values()))
@@ -404,7 +426,7 @@ class Injector:
             rows = _set(rows, column, values)
         return _set(rows, rules.synced, self._mark(name, rows[rules.synced]))
 
-    def _mark(self, name, synced):
+    def _mark(self, name: str, synced: pa.Array | pa.ChunkedArray) -> pa.Array:
         """Give injected rows distinct microseconds (clean rows sync on whole seconds), so
         (record_key, row_marker) finds each row, and row_marker alone a row with a NULL key."""
         start = self.marker_counter.get(name, 0)
@@ -480,7 +502,7 @@ class _FreshIds:
         return code * (1 << 32) + np.asarray(days, dtype=np.int64)
 
 
-def _set(table: pa.Table, column: str, values) -> pa.Table:
+def _set(table: pa.Table, column: str, values: pa.Array | pa.ChunkedArray | np.ndarray) -> pa.Table:
     position = table.schema.get_field_index(column)
     values = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values)
     return table.set_column(
@@ -545,7 +567,9 @@ def _record_keys(rules: Rules, rows: pa.Table) -> pa.Array:
     return parts[0].combine_chunks() if len(parts) == 1 else pc.binary_join_element_wise(*parts, "|")
 
 
-def _entries(name: str, rules: Rules, rows: pa.Table, defect: str, column) -> list[pa.Table]:
+def _entries(
+    name: str, rules: Rules, rows: pa.Table, defect: str, column: str | np.ndarray
+) -> list[pa.Table]:
     n = rows.num_rows
     columns = column if isinstance(column, np.ndarray) else np.full(n, column)
     return [

@@ -44,7 +44,6 @@ ENGAGEMENT_RATES = (("MEETING", 1.0), ("CALL", 3.0), ("NOTE", 4.0), ("EMAIL", 2.
 @dataclass(frozen=True)
 class Contacts:
     account: np.ndarray  # chunk-local account index, -1 for prospects' contacts
-    ids: np.ndarray
     email: pa.Array
     created: np.ndarray
     on_mailing_list: np.ndarray
@@ -192,7 +191,6 @@ def _contacts(
     )
     contacts = Contacts(
         account=account,
-        ids=ids,
         email=email,
         created=created,
         on_mailing_list=is_customer & (rng.random(company.size) < MAILING_LIST_SHARE),

@@ -18,9 +18,9 @@ import pyarrow.compute as pc
 
 from csi.generate.activities import activity_tables, plan_activities
 from csi.generate.calendar import Calendar, day_date
+from csi.generate.campaigns import Campaigns, email_event_table, plan_campaigns
 from csi.generate.contracts import simulate_lifecycle
 from csi.generate.dirty import Injector
-from csi.generate.email import Campaigns, email_event_table, plan_campaigns
 from csi.generate.history import HISTORY_DIR, STATE_TABLES
 from csi.generate.hubspot import build_hubspot, engagement_table
 from csi.generate.latent import simulate_accounts, simulate_health

@@ -29,6 +29,7 @@ STAGE_PROBABILITY = np.array([10.0, 20.0, 50.0, 75.0, 100.0, 0.0])
 STAGE_AT = np.array([0.0, 0.2, 0.45, 0.75])  # share of the way from creation to close
 OPPORTUNITY_TYPES = ("New Business", "Renewal", "Expansion")
 NEW_BUSINESS, RENEWAL, EXPANSION = 0, 1, 2
+UNCHANGED, NULL = -9, -1  # codes of an account change: leaves the attribute alone, empties it
 
 
 def _histories(
@@ -64,7 +65,8 @@ def account_history(
     renewal = (c.ordinal > 0) & (c.start <= calendar.last_day)
     churned = life.churn_day <= calendar.last_day
     # Sentiment: accounts whose CSM keeps it, updated every ~40 days while a customer.
-    keeps = np.flatnonzero(accounts.keeps_sentiment & (accounts.signed <= calendar.last_day))
+    signed = accounts.signed <= calendar.last_day
+    keeps = np.flatnonzero(accounts.keeps_sentiment & signed)
     s_account, s_day = recurring(
         rng,
         keeps,
@@ -75,45 +77,21 @@ def account_history(
     read = health.at(s_account, s_day) + rng.normal(0.0, 0.1, s_account.size)
     s_value = np.where(read >= 0.62, 0, np.where(read >= 0.40, 1, 2))
 
-    # One row per change: (account, day, order within day, and which attributes it sets).
-    kinds = [
-        # created, signed, renewal start, churn, sentiment
-        (idx, accounts.created, 0, 0, -1, np.nan, -1),
-        (
-            idx[accounts.signed <= calendar.last_day],
-            accounts.signed[accounts.signed <= calendar.last_day],
-            1,
-            1,
-            0,
-            first_arr[accounts.signed <= calendar.last_day],
-            None,
-        ),
-        (c.account[renewal], c.start[renewal], 2, None, None, c.arr[renewal], None),
-        (idx[churned], life.churn_day[churned], 3, 2, 1, 0.0, -1),
-        (s_account, s_day, 4, None, None, None, s_value),
+    changes = [  # in the order they apply within a day
+        _change(idx, accounts.created, type_code=0, status=NULL, arr=np.nan, sentiment=NULL),
+        _change(idx[signed], accounts.signed[signed], type_code=1, status=0, arr=first_arr[signed]),
+        _change(c.account[renewal], c.start[renewal], arr=c.arr[renewal]),
+        _change(idx[churned], life.churn_day[churned], type_code=2, status=1, arr=0.0, sentiment=NULL),
+        _change(s_account, s_day, sentiment=s_value),
     ]
-    entity, day, order, types, statuses, arrs, sentiments = [], [], [], [], [], [], []
-    for who, when, rank, type_code, status_code, arr, sentiment in kinds:
-        size = np.asarray(who).size
-        entity.append(np.asarray(who))
-        day.append(np.asarray(when, dtype=np.int64))
-        order.append(np.full(size, rank))
-        types.append(np.full(size, -9 if type_code is None else type_code))
-        statuses.append(np.full(size, -9 if status_code is None else status_code))
-        arrs.append(
-            np.full(size, np.inf) if arr is None else np.broadcast_to(np.asarray(arr, dtype=float), size)
-        )
-        sentiments.append(
-            np.full(size, -9) if sentiment is None else np.broadcast_to(np.asarray(sentiment), size)
-        )
-    entity, day, order = np.concatenate(entity), np.concatenate(day), np.concatenate(order)
-    sort = np.lexsort((order, day, entity))
-    entity, day = entity[sort], day[sort]
-    type_code = forward_fill(*_settable(np.concatenate(types)[sort]))
-    status_code = forward_fill(*_settable(np.concatenate(statuses)[sort]))
-    arr_all = np.concatenate(arrs)[sort]
-    arr = forward_fill(arr_all, ~np.isinf(arr_all))
-    sentiment = forward_fill(*_settable(np.concatenate(sentiments)[sort]))
+    merged = {key: np.concatenate([change[key] for change in changes]) for key in changes[0]}
+    order = np.concatenate([np.full(change["entity"].size, rank) for rank, change in enumerate(changes)])
+    sort = np.lexsort((order, merged["day"], merged["entity"]))
+    entity, day = merged["entity"][sort], merged["day"][sort]
+    type_code, status_code, arr, sentiment = (
+        forward_fill(merged[key][sort], merged[key][sort] != UNCHANGED)
+        for key in ("type_code", "status", "arr", "sentiment")
+    )
 
     v = _histories(calendar, rng, entity, day)
     keep, a = v["keep"], entity[v["keep"]]
@@ -146,9 +124,24 @@ def account_history(
     )
 
 
-def _settable(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(values, is_set) for code arrays where -9 means 'this change leaves the attribute alone'."""
-    return codes, codes != -9
+def _change(
+    entity: np.ndarray,
+    day: np.ndarray,
+    type_code: int = UNCHANGED,
+    status: int = UNCHANGED,
+    arr: float | np.ndarray = UNCHANGED,
+    sentiment: int | np.ndarray = UNCHANGED,
+) -> dict[str, np.ndarray]:
+    """Changes to accounts on days: the attributes each sets (UNCHANGED: left alone; NULL: emptied)."""
+    size = np.asarray(entity).size
+    return {
+        "entity": np.asarray(entity, dtype=np.int64),
+        "day": np.asarray(day, dtype=np.int64),
+        "type_code": np.broadcast_to(type_code, size).astype(np.int64),
+        "status": np.broadcast_to(status, size).astype(np.int64),
+        "arr": np.broadcast_to(arr, size).astype(np.float64),
+        "sentiment": np.broadcast_to(sentiment, size).astype(np.int64),
+    }
 
 
 def contract_table(
