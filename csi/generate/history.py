@@ -5,6 +5,7 @@ any night is one filtered read."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -47,7 +48,14 @@ def last_per_night(entity: np.ndarray, night: np.ndarray) -> np.ndarray:
 def state_on(data_dir: Path, night: date) -> dict[str, pa.Table]:
     """The overwritten tables as the sync of `night` landed them, with exactly the columns of
     the sources YAML. History is kept clean: on today's night this equals the written tables
-    minus the rows the dirty mode injected (see _manifest/dirty.parquet)."""
+    minus the rows the dirty mode injected (see _manifest/dirty.parquet). Nights after today,
+    which the data cannot know, raise ValueError."""
+    summary = Path(data_dir) / "generation.json"
+    if not summary.is_file():
+        raise FileNotFoundError(f"no generation at {data_dir}: run `csi generate --out {data_dir}` first")
+    today = date.fromisoformat(json.loads(summary.read_text())["today"])
+    if night > today:
+        raise ValueError(f"{night} is after {today}, the last night generated in {data_dir}")
     day = pa.scalar(day_number(night), pa.date32())
     valid = (pc.field("valid_from") <= day) & (pc.field("valid_to").is_null() | (pc.field("valid_to") > day))
     state = {}

@@ -115,6 +115,11 @@ def test_a_score_for_every_open_contract_and_none_for_others(generated: Generate
     assert 0 <= (night - run).days < 7
 
 
+def test_nights_after_today_are_refused(generated: Generated) -> None:
+    with pytest.raises(ValueError, match="after"):
+        state_on(generated.data_dir, generated.today + timedelta(days=1))
+
+
 def test_state_on_is_fast_enough_to_replay_every_night(generated: Generated) -> None:
     nights = [generated.today - timedelta(days=d) for d in range(0, 150, 10)]
     state_on(generated.data_dir, nights[0])  # warm the file cache
