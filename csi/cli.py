@@ -76,6 +76,27 @@ def build(
 
 
 @app.command()
+def replay(
+    start: Annotated[str, typer.Option(help="First night to replay (YYYY-MM-DD).")],
+    end: Annotated[str | None, typer.Option(help="Last night to replay (default: yesterday).")] = None,
+    data_dir: Annotated[Path, typer.Option("--data", help="Generated data with its night-by-night history.")] = Path(
+        "data/generated"
+    ),
+    nightly_days: Annotated[int, typer.Option(help="Replay every night for this many last nights; weekly before.")] = 90,
+) -> None:
+    """Rebuild score and churn-probability history night by night, as nightly runs would have."""
+    from datetime import timedelta
+
+    from csi.replay import replay as replay_history
+
+    last = parse_date(end, "--end") if end else date.today() - timedelta(days=1)
+    if nightly_days < 1:
+        raise UserError("--nightly-days must be at least 1")
+    nights = replay_history(data_dir, parse_date(start, "--start"), last, nightly_days)
+    typer.echo(f"replayed {nights} nights")
+
+
+@app.command()
 def demo(
     accounts: Annotated[int, typer.Option(help="Synthetic accounts to generate.")] = 1000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 42,

@@ -32,7 +32,7 @@
 
 -- Division that is always floating point (7/2 is 3 on PostgreSQL) and NULL when dividing by zero.
 {% macro safe_divide(numerator, denominator) -%}
-    cast({{ numerator }} as {{ dbt.type_float() }}) / nullif({{ denominator }}, 0)
+    cast({{ numerator }} as {{ type_double() }}) / nullif({{ denominator }}, 0)
 {%- endmacro %}
 
 -- The bare domain of a website or e-mail domain ('https://www.Acme.com/about' -> 'acme.com').
@@ -41,3 +41,12 @@
         "replace(replace(replace(lower(trim(" ~ expression ~ ")), 'https://', ''), 'http://', ''), 'www.', '')",
         "'/'", 1) }}, '')
 {%- endmacro %}
+
+-- An 8-byte float (type_double() is a 4-byte FLOAT on DuckDB: too coarse for revenue).
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'client_success_intelligence')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}double precision{%- endmacro %}
+
+{% macro spark__type_double() -%}double{%- endmacro %}

@@ -1,3 +1,6 @@
+-- Base models that call this are tables: the triage windows are the costly step, and the stg view,
+-- the quarantine and the reconciliation all read their result.
+--
 -- The one rule for what becomes of a raw row once its own checks have set `quarantine_rule`:
 --   quarantined   it failed a check, or it ties at its key's latest sync with a version that differs
 --   deduplicated  a later version of the same key superseded it

@@ -1,3 +1,4 @@
+{{ config(materialized="table") }}
 -- One stream of customer-success activities: completed Salesforce tasks and all events, each with
 -- a normalised activity type from the activity_type_map seed (the matching rule of lowest
 -- priority wins). Activities no rule matches are typed 'other', kept and counted.

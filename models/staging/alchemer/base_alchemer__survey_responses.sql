@@ -1,3 +1,4 @@
+{{ config(materialized="table") }}
 -- Every raw Alchemer survey response row, typed and checked, with what staging does with it.
 -- Checks, first failing wins: null_key (id, respondent_email), unparseable_date, future_date
 -- (submitted_at), out_of_range (NPS outside 0-10, CSAT outside 1-5), unknown_enum (status).

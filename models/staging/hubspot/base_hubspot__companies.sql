@@ -1,3 +1,4 @@
+{{ config(materialized="table") }}
 -- Every raw HubSpot company row, typed and checked, with what staging does with it.
 -- Checks, first failing wins: null_key (id), unparseable_date, future_date (property_createdate).
 

@@ -1,3 +1,4 @@
+{{ config(materialized="table") }}
 -- Every raw HubSpot contact row, typed and checked, with what staging does with it.
 -- Checks, first failing wins: null_key (id), orphaned_key (a company id that the raw company table
 -- does not hold), unparseable_date, future_date (property_createdate). A contact with no company

@@ -1,3 +1,4 @@
+{{ config(materialized="table") }}
 -- Every raw HubSpot e-mail campaign row, typed and checked, with what staging does with it.
 -- Checks: null_key (id). Campaigns carry no deleted flag.
 

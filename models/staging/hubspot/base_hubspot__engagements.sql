@@ -1,3 +1,4 @@
+{{ config(materialized="table") }}
 -- Every raw HubSpot engagement row, typed and checked, with what staging does with it.
 -- Checks, first failing wins: null_key (id), orphaned_key (a company id the raw company table does
 -- not hold; no company at all is allowed), unparseable_date, future_date (property_hs_timestamp),

@@ -1,3 +1,4 @@
+{{ config(materialized="table") }}
 -- Every raw churn prediction row, typed and checked, with what staging does with it.
 -- Checks, first failing wins: null_key (contract_id, account_id), orphaned_key (a contract or an
 -- account the raw Salesforce tables do not hold), out_of_range (probability outside 0-1).
@@ -31,7 +32,7 @@ typed as (
     select
         cast(source.contract_id as {{ dbt.type_string() }}) as contract_id,
         cast(source.account_id as {{ dbt.type_string() }}) as account_id,
-        cast(source.churn_probability as {{ dbt.type_float() }}) as churn_probability,
+        cast(source.churn_probability as {{ type_double() }}) as churn_probability,
         cast(source.model_version as {{ dbt.type_string() }}) as model_version,
         cast(source.scored_at as {{ dbt.type_timestamp() }}) as scored_at,
         known_accounts.account_id is not null as is_known_account,

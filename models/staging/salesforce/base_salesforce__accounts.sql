@@ -1,3 +1,4 @@
+{{ config(materialized="table") }}
 -- Every raw Salesforce account row, typed and checked, with what staging does with it.
 -- Checks, first failing wins: null_key, unparseable_date, future_date, out_of_range, unknown_enum
 -- (accounts have no parent, so no orphaned_key check).
@@ -25,7 +26,7 @@ typed as (
         cast(is_insider_c as {{ dbt.type_boolean() }}) as is_insider_c,
         cast(csm_sentiment_c as {{ dbt.type_string() }}) as csm_sentiment_c,
         cast(account_status_c as {{ dbt.type_string() }}) as account_status_c,
-        cast(arr_c as {{ dbt.type_float() }}) as arr_c,
+        cast(arr_c as {{ type_double() }}) as arr_c,
         cast(created_date as {{ dbt.type_string() }}) as created_date,
         cast(is_deleted as {{ dbt.type_boolean() }}) as is_deleted,
         cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as _fivetran_synced

@@ -1,3 +1,4 @@
+{{ config(materialized="table") }}
 -- Every raw Salesforce contract row, typed and checked, with what staging does with it.
 -- Checks, first failing wins: null_key (id, account_id), orphaned_key (account not in the raw
 -- account table), unparseable_date, future_date (created_date only: terms legitimately end in the
@@ -28,7 +29,7 @@ typed as (
         cast(source.start_date as {{ dbt.type_string() }}) as start_date,
         cast(source.end_date as {{ dbt.type_string() }}) as end_date,
         cast(source.contract_term as {{ dbt.type_int() }}) as contract_term,
-        cast(source.arr_c as {{ dbt.type_float() }}) as arr_c,
+        cast(source.arr_c as {{ type_double() }}) as arr_c,
         cast(source.licensed_seats_c as {{ dbt.type_int() }}) as licensed_seats_c,
         cast(source.product_tier_c as {{ dbt.type_string() }}) as product_tier_c,
         cast(source.created_date as {{ dbt.type_string() }}) as created_date,

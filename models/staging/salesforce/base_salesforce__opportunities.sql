@@ -1,3 +1,4 @@
+{{ config(materialized="table") }}
 -- Every raw Salesforce opportunity row, typed and checked, with what staging does with it.
 -- Checks, first failing wins: null_key (id, account_id), orphaned_key (account not in the raw
 -- account table), unparseable_date, future_date (created_date only: close dates are legitimately
@@ -27,8 +28,8 @@ typed as (
         cast(source.name as {{ dbt.type_string() }}) as name,
         cast(source.type as {{ dbt.type_string() }}) as type,
         cast(source.stage_name as {{ dbt.type_string() }}) as stage_name,
-        cast(source.amount as {{ dbt.type_float() }}) as amount,
-        cast(source.probability as {{ dbt.type_float() }}) as probability,
+        cast(source.amount as {{ type_double() }}) as amount,
+        cast(source.probability as {{ type_double() }}) as probability,
         cast(source.is_closed as {{ dbt.type_boolean() }}) as is_closed,
         cast(source.is_won as {{ dbt.type_boolean() }}) as is_won,
         cast(source.created_date as {{ dbt.type_string() }}) as created_date,

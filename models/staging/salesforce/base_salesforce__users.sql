@@ -1,3 +1,4 @@
+{{ config(materialized="table") }}
 -- Every raw Salesforce user row, typed and checked, with what staging does with it.
 -- Checks: null_key (id). Users carry no deleted flag (an inactive user is still a user).
 

@@ -1,0 +1,68 @@
+{{ config(tags=['health_component'], enabled=health_component_enabled('csat')) }}
+-- Survey sentiment over the last survey_window_days: the account's NPS (promoters minus
+-- detractors, -100 to 100) and its average training CSAT (1 to 5), from Alchemer responses
+-- attributed through the respondent's e-mail. No responses: not applicable.
+
+with
+
+customers as (
+    select * from {{ ref('int_accounts__customers') }}
+),
+
+responses as (
+    select * from {{ ref('stg_alchemer__survey_responses') }}
+    where not is_test_data
+        and cast(submitted_at as date) <= {{ as_of_date() }}
+        and cast(submitted_at as date) > {{ dbt.dateadd('day', -var('survey_window_days'), as_of_date()) }}
+),
+
+respondents as (
+    select * from {{ ref('int_identity__survey_respondents') }}
+),
+
+per_account as (
+    select
+        respondents.account_id,
+        count(responses.nps_score) as nps_responses,
+        100 * {{ safe_divide(
+            'sum(case when responses.nps_score >= 9 then 1 when responses.nps_score <= 6 then -1 else 0 end)',
+            'count(responses.nps_score)') }} as nps,
+        count(responses.csat_score) as csat_responses,
+        avg(cast(responses.csat_score as {{ type_double() }})) as training_csat
+    from responses
+    inner join respondents
+        on responses.survey_response_id = respondents.survey_response_id
+    where respondents.account_id is not null
+    group by respondents.account_id
+),
+
+measured as (
+    select
+        customers.account_id,
+        customers.segment,
+        coalesce(per_account.nps_responses, 0) as nps_responses,
+        per_account.nps,
+        coalesce(per_account.csat_responses, 0) as csat_responses,
+        per_account.training_csat
+    from customers
+    left join per_account
+        on customers.account_id = per_account.account_id
+),
+
+{{ component_metric_scores('measured', 'csat', ['nps', 'training_csat']) }},
+
+final as (
+    select
+        measured.account_id,
+        measured.nps_responses,
+        measured.nps,
+        measured.csat_responses,
+        measured.training_csat,
+        measured.nps as raw_value,
+        component_scores.score
+    from measured
+    left join component_scores
+        on measured.account_id = component_scores.account_id
+)
+
+select * from final

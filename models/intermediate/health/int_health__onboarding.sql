@@ -1,0 +1,77 @@
+{{ config(tags=['health_component'], enabled=health_component_enabled('onboarding')) }}
+-- Onboarding execution for customers in their first onboarding_relevant_months: how many days
+-- after the first contract's start the kickoff happened, and whether training was completed within
+-- onboarding_window_days. A step not yet due does not apply; a step past due and missing scores 0.
+
+{%- set window_days = var('onboarding_window_days') %}
+
+with
+
+customers as (
+    select * from {{ ref('int_accounts__customers') }}
+    where tenure_months < {{ var('onboarding_relevant_months') }}
+),
+
+onboarding_activities as (
+    select * from {{ ref('int_activities__classified') }}
+    where activity_type in ('onboarding_kickoff', 'training')
+        and activity_date <= {{ as_of_date() }}
+),
+
+per_account as (
+    select
+        customers.account_id,
+        min(case when onboarding_activities.activity_type = 'onboarding_kickoff' then onboarding_activities.activity_date end) as kickoff_date,
+        min(case
+            when onboarding_activities.activity_type = 'training'
+                and onboarding_activities.activity_date >= customers.first_contract_start_date
+                and onboarding_activities.activity_date
+                <= {{ dbt.dateadd('day', window_days, 'customers.first_contract_start_date') }}
+                then onboarding_activities.activity_date
+        end) as training_date
+    from customers
+    inner join onboarding_activities
+        on customers.account_id = onboarding_activities.account_id
+    group by customers.account_id
+),
+
+measured as (
+    select
+        customers.account_id,
+        customers.segment,
+        customers.first_contract_start_date,
+        per_account.kickoff_date,
+        per_account.training_date,
+        case
+            when per_account.kickoff_date is not null
+                then {{ dbt.datediff('customers.first_contract_start_date', 'per_account.kickoff_date', 'day') }}
+            when {{ dbt.datediff('customers.first_contract_start_date', as_of_date(), 'day') }} > {{ window_days }}
+                then 99999
+        end as kickoff_days_after_start,
+        case
+            when per_account.training_date is not null then 1
+            when {{ dbt.datediff('customers.first_contract_start_date', as_of_date(), 'day') }} > {{ window_days }} then 0
+        end as training_completed_on_time
+    from customers
+    left join per_account
+        on customers.account_id = per_account.account_id
+),
+
+{{ component_metric_scores('measured', 'onboarding', ['kickoff_days_after_start', 'training_completed_on_time']) }},
+
+final as (
+    select
+        measured.account_id,
+        measured.first_contract_start_date,
+        measured.kickoff_date,
+        measured.training_date,
+        measured.kickoff_days_after_start,
+        measured.training_completed_on_time,
+        measured.kickoff_days_after_start as raw_value,
+        component_scores.score
+    from measured
+    left join component_scores
+        on measured.account_id = component_scores.account_id
+)
+
+select * from final

@@ -1,0 +1,71 @@
+{{ config(tags=['health_component'], enabled=health_component_enabled('usage')) }}
+-- Product usage over the last usage_window_days: average daily active users per licensed seat,
+-- logins, saved searches and report downloads per seat, and the trend of active-user days against
+-- the window before. Accounts without seats or telemetry: the metric does not apply.
+
+{%- set window_days = var('usage_window_days') %}
+
+with
+
+customers as (
+    select * from {{ ref('int_accounts__customers') }}
+),
+
+usage as (
+    select * from {{ ref('stg_product__usage_daily') }}
+    where usage_date > {{ dbt.dateadd('day', -2 * window_days, as_of_date()) }}
+        and usage_date <= {{ as_of_date() }}
+),
+
+windowed as (
+    select
+        account_id,
+        sum(case when usage_date > {{ dbt.dateadd('day', -window_days, as_of_date()) }} then active_users else 0 end) as active_user_days,
+        sum(case when usage_date <= {{ dbt.dateadd('day', -window_days, as_of_date()) }} then active_users else 0 end) as prior_active_user_days,
+        sum(case when usage_date > {{ dbt.dateadd('day', -window_days, as_of_date()) }} then logins else 0 end) as logins,
+        sum(case when usage_date > {{ dbt.dateadd('day', -window_days, as_of_date()) }} then saved_searches else 0 end) as saved_searches,
+        sum(case when usage_date > {{ dbt.dateadd('day', -window_days, as_of_date()) }} then report_downloads else 0 end) as report_downloads
+    from usage
+    group by account_id
+),
+
+measured as (
+    select
+        customers.account_id,
+        customers.segment,
+        customers.licensed_seats,
+        coalesce(windowed.active_user_days, 0) as active_user_days,
+        coalesce(windowed.prior_active_user_days, 0) as prior_active_user_days,
+        100 * {{ safe_divide('coalesce(windowed.active_user_days, 0)', window_days ~ ' * customers.licensed_seats') }} as seat_utilisation_pct,
+        {{ safe_divide('coalesce(windowed.logins, 0)', 'customers.licensed_seats') }} as logins_per_seat,
+        {{ safe_divide('coalesce(windowed.saved_searches, 0)', 'customers.licensed_seats') }} as saved_searches_per_seat,
+        {{ safe_divide('coalesce(windowed.report_downloads, 0)', 'customers.licensed_seats') }} as report_downloads_per_seat,
+        100 * {{ safe_divide('coalesce(windowed.active_user_days, 0) - windowed.prior_active_user_days', 'windowed.prior_active_user_days') }} as usage_trend_pct
+    from customers
+    left join windowed
+        on customers.account_id = windowed.account_id
+),
+
+{{ component_metric_scores('measured', 'usage', [
+    'seat_utilisation_pct', 'logins_per_seat', 'saved_searches_per_seat', 'report_downloads_per_seat', 'usage_trend_pct'
+]) }},
+
+final as (
+    select
+        measured.account_id,
+        measured.licensed_seats,
+        measured.active_user_days,
+        measured.prior_active_user_days,
+        measured.seat_utilisation_pct,
+        measured.logins_per_seat,
+        measured.saved_searches_per_seat,
+        measured.report_downloads_per_seat,
+        measured.usage_trend_pct,
+        measured.seat_utilisation_pct as raw_value,
+        component_scores.score
+    from measured
+    left join component_scores
+        on measured.account_id = component_scores.account_id
+)
+
+select * from final
