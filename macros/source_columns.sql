@@ -28,7 +28,7 @@
 {% macro portable_type(declared_type) -%}
     {%- set types = {
         'varchar': dbt.type_string(), 'integer': dbt.type_int(), 'bigint': dbt.type_bigint(),
-        'double': dbt.type_float(), 'boolean': dbt.type_boolean(), 'date': 'date',
+        'double': type_double(), 'boolean': dbt.type_boolean(), 'date': 'date',
         'timestamp': dbt.type_timestamp()} -%}
     {{- types.get(declared_type, declared_type) -}}
 {%- endmacro %}
