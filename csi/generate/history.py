@@ -19,6 +19,7 @@ from csi.generate.schema import arrow_schema
 
 STATE_TABLES = ("salesforce.account", "salesforce.opportunity", "ml.churn_prediction")
 HISTORY_DIR = "_history"
+HISTORY_ROW_GROUP = 16_384
 
 
 def history_path(data_dir: Path, qualified_name: str) -> Path:
@@ -43,6 +44,17 @@ def last_per_night(entity: np.ndarray, night: np.ndarray) -> np.ndarray:
     """Mask of the last change of each (entity, night), for changes sorted by entity and time:
     a sync sees only the state at the end of the day."""
     return np.r_[(entity[1:] != entity[:-1]) | (night[1:] != night[:-1]), True]
+
+
+def by_expiry(versions: pa.Table) -> list[pa.Table]:
+    """Versions ordered by the night they stopped being current (current ones last, and in key
+    order), cut into small row groups: Parquet statistics then let a night skip every group of
+    versions that had expired by then."""
+    expiry = pc.fill_null(versions["valid_to"].cast(pa.int32()), np.iinfo(np.int32).max).to_numpy()
+    ordered = versions.take(np.argsort(expiry, kind="stable"))
+    return [
+        ordered.slice(start, HISTORY_ROW_GROUP) for start in range(0, ordered.num_rows, HISTORY_ROW_GROUP)
+    ]
 
 
 def state_on(data_dir: Path, night: date) -> dict[str, pa.Table]:

@@ -21,7 +21,7 @@ from csi.generate.calendar import Calendar, day_date
 from csi.generate.campaigns import Campaigns, email_event_table, plan_campaigns
 from csi.generate.contracts import simulate_lifecycle
 from csi.generate.dirty import Injector
-from csi.generate.history import HISTORY_DIR, STATE_TABLES
+from csi.generate.history import HISTORY_DIR, STATE_TABLES, by_expiry
 from csi.generate.hubspot import build_hubspot, engagement_table
 from csi.generate.latent import simulate_accounts, simulate_health
 from csi.generate.ml import prediction_runs
@@ -71,12 +71,12 @@ def build_chunk(world: World, chunk: int, global_index: np.ndarray) -> Chunk:
     activities = plan_activities(accounts, health, life, calendar, rng("activities"))
     hubspot = build_hubspot(accounts, life, world.pools, calendar, world.options.accounts, rng("hubspot"))
     history = {
-        "salesforce.account": [
+        "salesforce.account": by_expiry(
             account_history(accounts, health, life, users, calendar, rng("account history"))
-        ],
-        "salesforce.opportunity": [
+        ),
+        "salesforce.opportunity": by_expiry(
             opportunity_history(accounts, life, opportunities, users, calendar, rng("opportunity history"))
-        ],
+        ),
         "ml.churn_prediction": list(prediction_runs(accounts, health, life, calendar, rng("ml"))),
     }
     landed = {name: _current(versions) for name, versions in history.items()}
