@@ -14,11 +14,12 @@ from csi.generate import state_on
 from csi.load import replace_tables
 from csi.paths import warehouse_path
 
-# What a night rebuilds: the staging of the tables a sync overwrites, the score marts the snapshots
-# read, and the snapshots. Everything else is a view or does not depend on the night.
-NIGHTLY_SELECTION = [
+# What a night rebuilds: the staging of the tables a sync overwrites, every view upstream of the
+# score (a view's SQL carries the as-of date it was created with), and the score marts the
+# snapshots read. The large tables of append-only sources do not depend on the night.
+NIGHTLY_MODELS = [
     "base_salesforce__accounts", "base_salesforce__opportunities", "base_ml__churn_predictions",
-    "fct_account_health_components", "fct_account_health", "resource_type:snapshot",
+    "+fct_account_health,config.materialized:view", "fct_account_health_components", "fct_account_health",
 ]
 
 
@@ -32,7 +33,18 @@ def replay_nights(start: date, end: date, nightly_days: int) -> list[date]:
     return [night for night in weekly if night < nightly_from] + nightly
 
 
-def replay(data_dir: Path, start: date, end: date, nightly_days: int = 90, project: DbtProject | None = None) -> int:
+def rebuild_night(project: DbtProject, data_dir: Path, night: date, snapshot: bool) -> None:
+    """Load the night's sync of the overwritten tables and rebuild the score as of that night
+    (and snapshot it), as that night's run did."""
+    replace_tables(warehouse_path(), state_on(data_dir, night))
+    selection = [*NIGHTLY_MODELS, "resource_type:snapshot"] if snapshot else NIGHTLY_MODELS
+    project.invoke(["build", "--select", *selection, "--exclude", "resource_type:test", "resource_type:unit_test"], night)
+
+
+def replay(
+    data_dir: Path, start: date, end: date, nightly_days: int = 90, project: DbtProject | None = None,
+    progress: bool = True,
+) -> int:
     """Replay every night from start to end in order; return how many nights ran."""
     if not (data_dir / "_history").is_dir():
         raise UserError(f"{data_dir} has no night-by-night history: generate it with `csi generate --out {data_dir}`")
@@ -42,12 +54,10 @@ def replay(data_dir: Path, start: date, end: date, nightly_days: int = 90, proje
     project.invoke(["seed"], nights[0])
     project.invoke(["run", "--exclude", "source:toolkit+"], nights[0])
     columns = [TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"), TimeElapsedColumn()]
-    with Progress(*columns) as progress:
-        task = progress.add_task("", total=len(nights))
+    with Progress(*columns, disable=not progress) as bar:
+        task = bar.add_task("", total=len(nights))
         for night in nights:
-            progress.update(task, description=night.isoformat())
-            replace_tables(warehouse_path(), state_on(data_dir, night))
-            project.invoke(["build", "--no-populate-cache", "--select", *NIGHTLY_SELECTION, "--exclude", "resource_type:test",
-                            "resource_type:unit_test"], night)
-            progress.advance(task)
+            bar.update(task, description=night.isoformat())
+            rebuild_night(project, data_dir, night, snapshot=True)
+            bar.advance(task)
     return len(nights)

@@ -1,10 +1,10 @@
-"""A small generated, loaded and built warehouse shared by the end-to-end tests of one session."""
+"""A small generated, loaded and built warehouse shared by the end-to-end tests of one module."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -23,12 +23,16 @@ class BuiltWarehouse:
             return con.execute(sql).fetchall()
 
 
-def build_warehouse(root: Path, accounts: int, dirty_rate: float, select: list[str] | None = None) -> BuiltWarehouse:
-    """Generate, load and `dbt build` into a warehouse under root, isolated from the user's own."""
+def build_warehouse(
+    root: Path, accounts: int, dirty_rate: float, select: list[str] | None = None, history_days: int = 0
+) -> BuiltWarehouse:
+    """Generate, load, optionally replay `history_days` of nights (weekly, nightly for the last 7),
+    and `dbt build` as of TODAY, into a warehouse under root, isolated from the user's own."""
     from csi.build import build
     from csi.dbt import DbtProject
     from csi.generate import generate
     from csi.load import load_directory
+    from csi.replay import replay
 
     data_dir, warehouse = root / "data", root / "csi.duckdb"
     os.environ["CSI_WAREHOUSE"] = str(warehouse)
@@ -36,5 +40,9 @@ def build_warehouse(root: Path, accounts: int, dirty_rate: float, select: list[s
     os.environ["DBT_LOG_PATH"] = str(root / "logs")
     generate(out_dir=data_dir, accounts=accounts, seed=7, today=TODAY, dirty_rate=dirty_rate)
     load_directory(data_dir, warehouse)
-    build(DbtProject(quiet=True), as_of=TODAY, select=select)
+    project = DbtProject(quiet=True)
+    if history_days:
+        replay(data_dir, TODAY - timedelta(days=history_days), TODAY - timedelta(days=1), 7, project, progress=False)
+        load_directory(data_dir, warehouse)
+    build(project, as_of=TODAY, select=select)
     return BuiltWarehouse(data_dir, warehouse, TODAY)

@@ -108,7 +108,8 @@ final as (
         cast(customers.arr as {{ type_double() }}) as arr,
         customers.as_of_date,
         '{{ var("weights_version") }}' as weights_version,
-        round(cast(composite.health_score as {{ type_double() }}), 2) as health_score,
+        -- Rounded in two steps: a parallel float sum may differ in its last bits between runs.
+        round(round(cast(composite.health_score as {{ type_double() }}), 6), 2) as health_score,
         computed.band as computed_band,
         final_band.band as score_band,
         customers.csm_sentiment,
