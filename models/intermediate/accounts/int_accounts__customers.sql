@@ -1,5 +1,8 @@
+{{ config(materialized="table") }}
 -- The customers as of the as-of date: accounts with a contract in force that day, with that
 -- contract's ARR and seats and the start of their first contract (the tenure and onboarding anchor).
+-- A table rebuilt each night: the health components read the as-of date from its as_of_date
+-- column, so their views stay valid from one night to the next.
 
 with
 

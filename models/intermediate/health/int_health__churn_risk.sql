@@ -8,9 +8,19 @@ customers as (
     select * from {{ ref('int_accounts__customers') }}
 ),
 
+as_of as (
+    select max(as_of_date) as as_of_date from customers
+),
+
 predictions as (
     select * from {{ ref('stg_ml__churn_predictions') }}
-    where cast(scored_at as date) <= {{ as_of_date() }}
+),
+
+scored_by_then as (
+    select predictions.*
+    from predictions
+    cross join as_of
+    where cast(predictions.scored_at as date) <= as_of.as_of_date
 ),
 
 measured as (
@@ -20,7 +30,7 @@ measured as (
         predictions.churn_probability,
         100 * (1 - predictions.churn_probability) as retention_likelihood_pct
     from customers
-    left join predictions
+    left join scored_by_then as predictions
         on customers.current_contract_id = predictions.contract_id
 ),
 

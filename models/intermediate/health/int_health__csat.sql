@@ -9,15 +9,25 @@ customers as (
     select * from {{ ref('int_accounts__customers') }}
 ),
 
+as_of as (
+    select max(as_of_date) as as_of_date from customers
+),
+
 responses as (
     select * from {{ ref('stg_alchemer__survey_responses') }}
-    where not is_test_data
-        and cast(submitted_at as date) <= {{ as_of_date() }}
-        and cast(submitted_at as date) > {{ dbt.dateadd('day', -var('survey_window_days'), as_of_date()) }}
 ),
 
 respondents as (
     select * from {{ ref('int_identity__survey_respondents') }}
+),
+
+responses_in_window as (
+    select responses.*
+    from responses
+    cross join as_of
+    where not responses.is_test_data
+        and cast(responses.submitted_at as date) <= as_of.as_of_date
+        and cast(responses.submitted_at as date) > {{ dbt.dateadd('day', -var('survey_window_days'), 'as_of.as_of_date') }}
 ),
 
 per_account as (
@@ -29,7 +39,7 @@ per_account as (
             'count(responses.nps_score)') }} as nps,
         count(responses.csat_score) as csat_responses,
         avg(cast(responses.csat_score as {{ type_double() }})) as training_csat
-    from responses
+    from responses_in_window as responses
     inner join respondents
         on responses.survey_response_id = respondents.survey_response_id
     where respondents.account_id is not null

@@ -8,21 +8,33 @@ customers as (
     select * from {{ ref('int_accounts__customers') }}
 ),
 
-health_checks as (
+as_of as (
+    select max(as_of_date) as as_of_date from customers
+),
+
+activities as (
     select * from {{ ref('int_activities__classified') }}
-    where activity_type = 'health_check'
-        and activity_date <= {{ as_of_date() }}
+),
+
+health_checks as (
+    select activities.*
+    from activities
+    cross join as_of
+    where activities.activity_type = 'health_check'
+        and activities.activity_date <= as_of.as_of_date
 ),
 
 per_account as (
     select
         account_id,
-        max(activity_date) as last_health_check_date,
+        max(health_checks.activity_date) as last_health_check_date,
         sum(case
-            when activity_date > {{ dbt.dateadd('day', -var('health_check_window_days'), as_of_date()) }} then 1 else 0
+            when health_checks.activity_date > {{ dbt.dateadd('day', -var('health_check_window_days'), 'as_of.as_of_date') }}
+                then 1 else 0
         end) as health_checks_in_window
     from health_checks
-    group by account_id
+    cross join as_of
+    group by health_checks.account_id
 ),
 
 measured as (
@@ -30,7 +42,7 @@ measured as (
         customers.account_id,
         customers.segment,
         per_account.last_health_check_date,
-        {{ dbt.datediff('per_account.last_health_check_date', as_of_date(), 'day') }} as days_since_last_health_check,
+        {{ dbt.datediff('per_account.last_health_check_date', 'customers.as_of_date', 'day') }} as days_since_last_health_check,
         coalesce(per_account.health_checks_in_window, 0) as health_checks_in_window
     from customers
     left join per_account

@@ -8,11 +8,21 @@ customers as (
     select * from {{ ref('int_accounts__customers') }}
 ),
 
-insider_calls as (
+as_of as (
+    select max(as_of_date) as as_of_date from customers
+),
+
+activities as (
     select * from {{ ref('int_activities__classified') }}
-    where activity_type = 'insider_call'
-        and activity_date <= {{ as_of_date() }}
-        and activity_date > {{ dbt.dateadd('day', -var('insider_calls_window_days'), as_of_date()) }}
+),
+
+insider_calls as (
+    select activities.*
+    from activities
+    cross join as_of
+    where activities.activity_type = 'insider_call'
+        and activities.activity_date <= as_of.as_of_date
+        and activities.activity_date > {{ dbt.dateadd('day', -var('insider_calls_window_days'), 'as_of.as_of_date') }}
 ),
 
 per_account as (

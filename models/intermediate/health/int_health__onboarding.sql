@@ -12,10 +12,20 @@ customers as (
     where tenure_months < {{ var('onboarding_relevant_months') }}
 ),
 
-onboarding_activities as (
+as_of as (
+    select max(as_of_date) as as_of_date from customers
+),
+
+activities as (
     select * from {{ ref('int_activities__classified') }}
-    where activity_type in ('onboarding_kickoff', 'training')
-        and activity_date <= {{ as_of_date() }}
+),
+
+onboarding_activities as (
+    select activities.*
+    from activities
+    cross join as_of
+    where activities.activity_type in ('onboarding_kickoff', 'training')
+        and activities.activity_date <= as_of.as_of_date
 ),
 
 per_account as (
@@ -45,12 +55,12 @@ measured as (
         case
             when per_account.kickoff_date is not null
                 then {{ dbt.datediff('customers.first_contract_start_date', 'per_account.kickoff_date', 'day') }}
-            when {{ dbt.datediff('customers.first_contract_start_date', as_of_date(), 'day') }} > {{ window_days }}
+            when {{ dbt.datediff('customers.first_contract_start_date', 'customers.as_of_date', 'day') }} > {{ window_days }}
                 then 99999
         end as kickoff_days_after_start,
         case
             when per_account.training_date is not null then 1
-            when {{ dbt.datediff('customers.first_contract_start_date', as_of_date(), 'day') }} > {{ window_days }} then 0
+            when {{ dbt.datediff('customers.first_contract_start_date', 'customers.as_of_date', 'day') }} > {{ window_days }} then 0
         end as training_completed_on_time
     from customers
     left join per_account

@@ -11,16 +11,26 @@ customers as (
     select * from {{ ref('int_accounts__customers') }}
 ),
 
+as_of as (
+    select max(as_of_date) as as_of_date from customers
+),
+
 opportunities as (
     select * from {{ ref('stg_salesforce__opportunities') }}
-    where created_date <= {{ as_of_date() }}
+),
+
+opened_by_then as (
+    select opportunities.*
+    from opportunities
+    cross join as_of
+    where opportunities.created_date <= as_of.as_of_date
 ),
 
 renewals as (
     select
         renewed_contract_id,
         min(created_date) as renewal_opened_date
-    from opportunities
+    from opened_by_then
     where opportunity_type = 'renewal'
     group by renewed_contract_id
 ),
@@ -28,11 +38,12 @@ renewals as (
 open_expansions as (
     select
         account_id,
-        sum(amount) as open_expansion_amount
-    from opportunities
-    where opportunity_type = 'expansion'
-        and (not is_closed or close_date > {{ as_of_date() }})
-    group by account_id
+        sum(opened_by_then.amount) as open_expansion_amount
+    from opened_by_then
+    cross join as_of
+    where opened_by_then.opportunity_type = 'expansion'
+        and (not opened_by_then.is_closed or opened_by_then.close_date > as_of.as_of_date)
+    group by opened_by_then.account_id
 ),
 
 measured as (

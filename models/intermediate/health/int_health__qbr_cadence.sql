@@ -8,10 +8,20 @@ customers as (
     select * from {{ ref('int_accounts__customers') }}
 ),
 
-qbrs as (
+as_of as (
+    select max(as_of_date) as as_of_date from customers
+),
+
+activities as (
     select * from {{ ref('int_activities__classified') }}
-    where activity_type = 'qbr'
-        and activity_date <= {{ as_of_date() }}
+),
+
+qbrs as (
+    select activities.*
+    from activities
+    cross join as_of
+    where activities.activity_type = 'qbr'
+        and activities.activity_date <= as_of.as_of_date
 ),
 
 last_qbr as (
@@ -27,7 +37,7 @@ measured as (
         customers.account_id,
         customers.segment,
         last_qbr.last_qbr_date,
-        {{ dbt.datediff('last_qbr.last_qbr_date', as_of_date(), 'day') }} as days_since_last_qbr
+        {{ dbt.datediff('last_qbr.last_qbr_date', 'customers.as_of_date', 'day') }} as days_since_last_qbr
     from customers
     left join last_qbr
         on customers.account_id = last_qbr.account_id

@@ -11,21 +11,37 @@ customers as (
     select * from {{ ref('int_accounts__customers') }}
 ),
 
+as_of as (
+    select max(as_of_date) as as_of_date from customers
+),
+
 usage as (
     select * from {{ ref('stg_product__usage_daily') }}
-    where usage_date > {{ dbt.dateadd('day', -2 * window_days, as_of_date()) }}
-        and usage_date <= {{ as_of_date() }}
+),
+
+usage_in_windows as (
+    select
+        usage.account_id,
+        usage.active_users,
+        usage.logins,
+        usage.saved_searches,
+        usage.report_downloads,
+        usage.usage_date > {{ dbt.dateadd('day', -window_days, 'as_of.as_of_date') }} as is_current_window
+    from usage
+    cross join as_of
+    where usage.usage_date > {{ dbt.dateadd('day', -2 * window_days, 'as_of.as_of_date') }}
+        and usage.usage_date <= as_of.as_of_date
 ),
 
 windowed as (
     select
         account_id,
-        sum(case when usage_date > {{ dbt.dateadd('day', -window_days, as_of_date()) }} then active_users else 0 end) as active_user_days,
-        sum(case when usage_date <= {{ dbt.dateadd('day', -window_days, as_of_date()) }} then active_users else 0 end) as prior_active_user_days,
-        sum(case when usage_date > {{ dbt.dateadd('day', -window_days, as_of_date()) }} then logins else 0 end) as logins,
-        sum(case when usage_date > {{ dbt.dateadd('day', -window_days, as_of_date()) }} then saved_searches else 0 end) as saved_searches,
-        sum(case when usage_date > {{ dbt.dateadd('day', -window_days, as_of_date()) }} then report_downloads else 0 end) as report_downloads
-    from usage
+        sum(case when is_current_window then active_users else 0 end) as active_user_days,
+        sum(case when not is_current_window then active_users else 0 end) as prior_active_user_days,
+        sum(case when is_current_window then logins else 0 end) as logins,
+        sum(case when is_current_window then saved_searches else 0 end) as saved_searches,
+        sum(case when is_current_window then report_downloads else 0 end) as report_downloads
+    from usage_in_windows
     group by account_id
 ),
 
