@@ -28,7 +28,7 @@ def rebuild_today(warehouse: BuiltWarehouse) -> None:
 
 
 def scores(warehouse: BuiltWarehouse) -> list[tuple]:
-    return warehouse.query(f"select {SCORE_COLUMNS} from marts.fct_account_health order by account_id")
+    return warehouse.query(f"select {SCORE_COLUMNS} from intermediate.int_health__account_scores order by account_id")
 
 
 def test_every_customer_is_scored_within_range(scored: BuiltWarehouse) -> None:

@@ -1,50 +1,13 @@
--- Each customer's health components in long form, with how much each one weighs after
--- renormalising over the components that apply to the account, and the points it costs.
+-- Each customer's health components in long form, as of the as-of date (see int_health__weighted_components).
 
 with
 
-components as (
-    select * from {{ ref('int_health__components') }}
-),
-
-weights as (
-    select * from {{ ref('health_weights') }}
-    where weights_version = '{{ var("weights_version") }}'
-),
-
-weighted as (
-    select
-        components.account_id,
-        components.component,
-        weights.label,
-        components.raw_value,
-        components.score,
-        weights.weight,
-        sum(case when components.score is not null then weights.weight else 0 end)
-            over (partition by components.account_id) as applicable_weight
-    from components
-    inner join weights
-        on components.component = weights.component
+weighted_components as (
+    select * from {{ ref('int_health__weighted_components') }}
 ),
 
 final as (
-    select
-        {{ dbt.concat(['account_id', "'|'", 'component']) }} as account_component_id,
-        account_id,
-        component,
-        label,
-        raw_value,
-        score,
-        cast(weight as {{ type_double() }}) as weight,
-        case
-            when score is not null then 100 * {{ safe_divide('weight', 'applicable_weight') }} else 0
-        end as effective_weight,
-        case
-            when score is not null then {{ safe_divide('weight', 'applicable_weight') }} * (100 - score) else 0
-        end as points_lost,
-        '{{ var("weights_version") }}' as weights_version,
-        {{ as_of_date() }} as as_of_date
-    from weighted
+    select * from weighted_components
 )
 
 select * from final
