@@ -1,5 +1,6 @@
--- The declared columns of a source table (its YAML), under our names. A real sync may name our
--- custom fields differently (var <source>_custom_fields maps ours to theirs) or lack them: a
+-- The declared columns of a source table (its YAML), under our names and cast to their declared
+-- types whatever the loader landed (a CSV lands text; dates stay text until staging checks them).
+-- A real sync may name our custom fields differently (var <source>_custom_fields maps ours to theirs) or lack them: a
 -- missing column is selected as a typed NULL, the way the Fivetran packages fill staging columns.
 -- Only declared columns are selected, however many the warehouse table has. In a dbt unit test the
 -- source is a fixture CTE built from the raw table's own columns and `graph` is empty: select * then
@@ -16,7 +17,7 @@
     {%- for column in (node.columns.values() if node else []) -%}
         {%- set landed_as = renames.get(column.name, column.name) -%}
         {%- if landed_as | lower in existing or not introspected -%}
-            {{ adapter.quote(landed_as) if landed_as != column.name else landed_as }} as {{ column.name }}
+            cast({{ adapter.quote(landed_as) if landed_as != column.name else landed_as }} as {{ portable_type(column.data_type) }}) as {{ column.name }}
         {%- else -%}
             cast(null as {{ portable_type(column.data_type) }}) as {{ column.name }}
         {%- endif -%}
@@ -31,4 +32,12 @@
         'double': type_double(), 'boolean': dbt.type_boolean(), 'date': 'date',
         'timestamp': dbt.type_timestamp()} -%}
     {{- types.get(declared_type, declared_type) -}}
+{%- endmacro %}
+
+-- Every key a raw parent table holds, whether its row was later deleted, deduplicated or
+-- quarantined: a child's key is orphaned only when it is missing here.
+{% macro raw_parent_keys(source_name, table_name, key_alias, data_type) -%}
+    select distinct cast(id as {{ data_type }}) as {{ key_alias }}
+    from {{ source(source_name, table_name) }}
+    where id is not null
 {%- endmacro %}

@@ -12,23 +12,6 @@ source as (
     from {{ source('alchemer', 'survey_response') }}
 ),
 
-typed as (
-    -- The declared types whatever the loader landed (a CSV lands text); dates stay text until checked.
-    select
-        cast(id as {{ dbt.type_bigint() }}) as id,
-        cast(survey_id as {{ dbt.type_bigint() }}) as survey_id,
-        cast(survey_title as {{ dbt.type_string() }}) as survey_title,
-        cast(respondent_email as {{ dbt.type_string() }}) as respondent_email,
-        cast(status as {{ dbt.type_string() }}) as status,
-        cast(submitted_at as {{ dbt.type_string() }}) as submitted_at,
-        cast(nps_score as {{ dbt.type_int() }}) as nps_score,
-        cast(csat_score as {{ dbt.type_int() }}) as csat_score,
-        cast(is_test_data as {{ dbt.type_boolean() }}) as is_test_data,
-        cast(_fivetran_deleted as {{ dbt.type_boolean() }}) as _fivetran_deleted,
-        cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as _fivetran_synced
-    from source
-),
-
 checked as (
     select
         id as survey_response_id,
@@ -50,7 +33,7 @@ checked as (
             when nps_score < 0 or nps_score > 10 or csat_score < 1 or csat_score > 5 then 'out_of_range'
             when {{ is_unknown_value(clean_text('status'), 'alchemer.survey_response', 'status') }} then 'unknown_enum'
         end as quarantine_rule
-    from typed
+    from source
 ),
 
 {{ triage('checked', ['survey_response_id']) }}

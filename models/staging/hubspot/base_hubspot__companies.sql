@@ -10,20 +10,6 @@ source as (
     from {{ source('hubspot', 'company') }}
 ),
 
-typed as (
-    -- The declared types whatever the loader landed (a CSV lands text); dates stay text until checked.
-    select
-        cast(id as {{ dbt.type_bigint() }}) as id,
-        cast(property_name as {{ dbt.type_string() }}) as property_name,
-        cast(property_domain as {{ dbt.type_string() }}) as property_domain,
-        cast(property_salesforce_account_id as {{ dbt.type_string() }}) as property_salesforce_account_id,
-        cast(property_industry as {{ dbt.type_string() }}) as property_industry,
-        cast(property_createdate as {{ dbt.type_string() }}) as property_createdate,
-        cast(_fivetran_deleted as {{ dbt.type_boolean() }}) as _fivetran_deleted,
-        cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as _fivetran_synced
-    from source
-),
-
 checked as (
     select
         id as company_id,
@@ -40,7 +26,7 @@ checked as (
             when {{ is_unparseable('property_createdate', 'date') }} then 'unparseable_date'
             when {{ is_after_sync('property_createdate') }} then 'future_date'
         end as quarantine_rule
-    from typed
+    from source
 ),
 
 {{ triage('checked', ['company_id']) }}

@@ -13,28 +13,17 @@ source as (
 ),
 
 known_companies as (
-    -- Every company id the raw table holds, deleted or quarantined or not: only a key missing here is orphaned.
-    select distinct cast(id as {{ dbt.type_bigint() }}) as company_id
-    from {{ source('hubspot', 'company') }}
-    where id is not null
+    {{ raw_parent_keys('hubspot', 'company', 'company_id', dbt.type_bigint()) }}
 ),
 
-typed as (
-    -- The declared types whatever the loader landed (a CSV lands text); dates stay text until checked.
+linked as (
+    -- Each row with whether its parent keys exist in the raw parent tables.
     select
-        cast(source.id as {{ dbt.type_bigint() }}) as id,
-        cast(source.property_email as {{ dbt.type_string() }}) as property_email,
-        cast(source.property_firstname as {{ dbt.type_string() }}) as property_firstname,
-        cast(source.property_lastname as {{ dbt.type_string() }}) as property_lastname,
-        cast(source.property_jobtitle as {{ dbt.type_string() }}) as property_jobtitle,
-        cast(source.property_associatedcompanyid as {{ dbt.type_bigint() }}) as property_associatedcompanyid,
-        cast(source.property_createdate as {{ dbt.type_string() }}) as property_createdate,
-        cast(source._fivetran_deleted as {{ dbt.type_boolean() }}) as _fivetran_deleted,
-        cast(source._fivetran_synced as {{ dbt.type_timestamp() }}) as _fivetran_synced,
+        source.*,
         known_companies.company_id is not null as is_known_company
     from source
     left join known_companies
-        on cast(source.property_associatedcompanyid as {{ dbt.type_bigint() }}) = known_companies.company_id
+        on source.property_associatedcompanyid = known_companies.company_id
 ),
 
 checked as (
@@ -55,7 +44,7 @@ checked as (
             when {{ is_unparseable('property_createdate', 'date') }} then 'unparseable_date'
             when {{ is_after_sync('property_createdate') }} then 'future_date'
         end as quarantine_rule
-    from typed
+    from linked
 ),
 
 {{ triage('checked', ['contact_id']) }}

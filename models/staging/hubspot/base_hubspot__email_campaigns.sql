@@ -10,19 +10,6 @@ source as (
     from {{ source('hubspot', 'email_campaign') }}
 ),
 
-typed as (
-    -- The declared types whatever the loader landed (a CSV lands text).
-    select
-        cast(id as {{ dbt.type_bigint() }}) as id,
-        cast(app_id as {{ dbt.type_bigint() }}) as app_id,
-        cast(app_name as {{ dbt.type_string() }}) as app_name,
-        cast(name as {{ dbt.type_string() }}) as name,
-        cast(subject as {{ dbt.type_string() }}) as subject,
-        cast(type as {{ dbt.type_string() }}) as type,
-        cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as _fivetran_synced
-    from source
-),
-
 checked as (
     select
         id as email_campaign_id,
@@ -37,7 +24,7 @@ checked as (
         case
             when id is null then 'null_key'
         end as quarantine_rule
-    from typed
+    from source
 ),
 
 {{ triage('checked', ['email_campaign_id']) }}

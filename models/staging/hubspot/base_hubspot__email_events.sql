@@ -13,26 +13,17 @@ source as (
 ),
 
 known_campaigns as (
-    -- Every campaign id the raw table holds, quarantined or not: only a key missing here is orphaned.
-    select distinct cast(id as {{ dbt.type_bigint() }}) as email_campaign_id
-    from {{ source('hubspot', 'email_campaign') }}
-    where id is not null
+    {{ raw_parent_keys('hubspot', 'email_campaign', 'email_campaign_id', dbt.type_bigint()) }}
 ),
 
-typed as (
-    -- The declared types whatever the loader landed (a CSV lands text); `created` stays text until checked.
+linked as (
+    -- Each row with whether its parent keys exist in the raw parent tables.
     select
-        cast(source.id as {{ dbt.type_string() }}) as id,
-        cast(source.email_campaign_id as {{ dbt.type_bigint() }}) as email_campaign_id,
-        cast(source.recipient as {{ dbt.type_string() }}) as recipient,
-        cast(source.type as {{ dbt.type_string() }}) as type,
-        cast(source.created as {{ dbt.type_string() }}) as created,
-        cast(source.filtered_event as {{ dbt.type_boolean() }}) as filtered_event,
-        cast(source._fivetran_synced as {{ dbt.type_timestamp() }}) as _fivetran_synced,
+        source.*,
         known_campaigns.email_campaign_id is not null as is_known_campaign
     from source
     left join known_campaigns
-        on cast(source.email_campaign_id as {{ dbt.type_bigint() }}) = known_campaigns.email_campaign_id
+        on source.email_campaign_id = known_campaigns.email_campaign_id
 ),
 
 checked as (
@@ -53,7 +44,7 @@ checked as (
             when {{ is_after_sync('created') }} then 'future_date'
             when {{ is_unknown_value(clean_text('type'), 'hubspot.email_event', 'type') }} then 'unknown_enum'
         end as quarantine_rule
-    from typed
+    from linked
 ),
 
 {{ triage('checked', ['email_event_id']) }}

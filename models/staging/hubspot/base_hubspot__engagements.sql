@@ -13,27 +13,17 @@ source as (
 ),
 
 known_companies as (
-    -- Every company id the raw table holds, deleted or quarantined or not: only a key missing here is orphaned.
-    select distinct cast(id as {{ dbt.type_bigint() }}) as company_id
-    from {{ source('hubspot', 'company') }}
-    where id is not null
+    {{ raw_parent_keys('hubspot', 'company', 'company_id', dbt.type_bigint()) }}
 ),
 
-typed as (
-    -- The declared types whatever the loader landed (a CSV lands text); dates stay text until checked.
+linked as (
+    -- Each row with whether its parent keys exist in the raw parent tables.
     select
-        cast(source.id as {{ dbt.type_bigint() }}) as id,
-        cast(source.type as {{ dbt.type_string() }}) as type,
-        cast(source.company_id as {{ dbt.type_bigint() }}) as company_id,
-        cast(source.owner_id as {{ dbt.type_bigint() }}) as owner_id,
-        cast(source.property_hs_meeting_title as {{ dbt.type_string() }}) as property_hs_meeting_title,
-        cast(source.property_hs_timestamp as {{ dbt.type_string() }}) as property_hs_timestamp,
-        cast(source._fivetran_deleted as {{ dbt.type_boolean() }}) as _fivetran_deleted,
-        cast(source._fivetran_synced as {{ dbt.type_timestamp() }}) as _fivetran_synced,
+        source.*,
         known_companies.company_id is not null as is_known_company
     from source
     left join known_companies
-        on cast(source.company_id as {{ dbt.type_bigint() }}) = known_companies.company_id
+        on source.company_id = known_companies.company_id
 ),
 
 checked as (
@@ -55,7 +45,7 @@ checked as (
             when {{ is_after_sync('property_hs_timestamp') }} then 'future_date'
             when {{ is_unknown_value(clean_text('type'), 'hubspot.engagement', 'type') }} then 'unknown_enum'
         end as quarantine_rule
-    from typed
+    from linked
 ),
 
 {{ triage('checked', ['engagement_id']) }}

@@ -14,34 +14,24 @@ source as (
 ),
 
 known_accounts as (
-    -- Every account id the raw table holds, deleted or quarantined or not: only a key missing here is orphaned.
-    select distinct cast(id as {{ dbt.type_string() }}) as account_id
-    from {{ source('salesforce', 'account') }}
-    where id is not null
+    {{ raw_parent_keys('salesforce', 'account', 'account_id', dbt.type_string()) }}
 ),
 
 known_contracts as (
-    -- Every contract id the raw table holds, deleted or quarantined or not.
-    select distinct cast(id as {{ dbt.type_string() }}) as contract_id
-    from {{ source('salesforce', 'contract') }}
-    where id is not null
+    {{ raw_parent_keys('salesforce', 'contract', 'contract_id', dbt.type_string()) }}
 ),
 
-typed as (
-    -- The declared types whatever the loader landed (a CSV lands text).
+linked as (
+    -- Each row with whether its parent keys exist in the raw parent tables.
     select
-        cast(source.contract_id as {{ dbt.type_string() }}) as contract_id,
-        cast(source.account_id as {{ dbt.type_string() }}) as account_id,
-        cast(source.churn_probability as {{ type_double() }}) as churn_probability,
-        cast(source.model_version as {{ dbt.type_string() }}) as model_version,
-        cast(source.scored_at as {{ dbt.type_timestamp() }}) as scored_at,
+        source.*,
         known_accounts.account_id is not null as is_known_account,
         known_contracts.contract_id is not null as is_known_contract
     from source
     left join known_accounts
-        on cast(source.account_id as {{ dbt.type_string() }}) = known_accounts.account_id
+        on source.account_id = known_accounts.account_id
     left join known_contracts
-        on cast(source.contract_id as {{ dbt.type_string() }}) = known_contracts.contract_id
+        on source.contract_id = known_contracts.contract_id
 ),
 
 checked as (
@@ -59,7 +49,7 @@ checked as (
             when not is_known_account or not is_known_contract then 'orphaned_key'
             when churn_probability < 0 or churn_probability > 1 then 'out_of_range'
         end as quarantine_rule
-    from typed
+    from linked
 ),
 
 {{ triage('checked', ['contract_id']) }}

@@ -13,27 +13,17 @@ source as (
 ),
 
 known_accounts as (
-    -- Every account id the raw table holds, deleted or quarantined or not: only a key missing here is orphaned.
-    select distinct cast(id as {{ dbt.type_string() }}) as account_id
-    from {{ source('salesforce', 'account') }}
-    where id is not null
+    {{ raw_parent_keys('salesforce', 'account', 'account_id', dbt.type_string()) }}
 ),
 
-typed as (
-    -- The declared types whatever the loader landed (a CSV lands text); the day stays text until checked.
+linked as (
+    -- Each row with whether its parent keys exist in the raw parent tables.
     select
-        cast(source.account_id as {{ dbt.type_string() }}) as account_id,
-        cast(source.usage_date as {{ dbt.type_string() }}) as usage_date,
-        cast(source.active_users as {{ dbt.type_int() }}) as active_users,
-        cast(source.logins as {{ dbt.type_int() }}) as logins,
-        cast(source.saved_searches as {{ dbt.type_int() }}) as saved_searches,
-        cast(source.report_downloads as {{ dbt.type_int() }}) as report_downloads,
-        cast(source.licensed_seats as {{ dbt.type_int() }}) as licensed_seats,
-        cast(source._fivetran_synced as {{ dbt.type_timestamp() }}) as _fivetran_synced,
+        source.*,
         known_accounts.account_id is not null as is_known_account
     from source
     left join known_accounts
-        on cast(source.account_id as {{ dbt.type_string() }}) = known_accounts.account_id
+        on source.account_id = known_accounts.account_id
 ),
 
 checked as (
@@ -57,7 +47,7 @@ checked as (
                 or licensed_seats < 0
                 then 'out_of_range'
         end as quarantine_rule
-    from typed
+    from linked
 ),
 
 {{ triage('checked', ['account_id', 'usage_date']) }}

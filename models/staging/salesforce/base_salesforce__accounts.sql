@@ -11,28 +11,6 @@ source as (
     from {{ source('salesforce', 'account') }}
 ),
 
-typed as (
-    -- The declared types whatever the loader landed (a CSV lands text); dates stay text until checked.
-    select
-        cast(id as {{ dbt.type_string() }}) as id,
-        cast(name as {{ dbt.type_string() }}) as name,
-        cast(type as {{ dbt.type_string() }}) as type,
-        cast(industry as {{ dbt.type_string() }}) as industry,
-        cast(website as {{ dbt.type_string() }}) as website,
-        cast(billing_country as {{ dbt.type_string() }}) as billing_country,
-        cast(number_of_employees as {{ dbt.type_int() }}) as number_of_employees,
-        cast(owner_id as {{ dbt.type_string() }}) as owner_id,
-        cast(segment_c as {{ dbt.type_string() }}) as segment_c,
-        cast(is_insider_c as {{ dbt.type_boolean() }}) as is_insider_c,
-        cast(csm_sentiment_c as {{ dbt.type_string() }}) as csm_sentiment_c,
-        cast(account_status_c as {{ dbt.type_string() }}) as account_status_c,
-        cast(arr_c as {{ type_double() }}) as arr_c,
-        cast(created_date as {{ dbt.type_string() }}) as created_date,
-        cast(is_deleted as {{ dbt.type_boolean() }}) as is_deleted,
-        cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as _fivetran_synced
-    from source
-),
-
 checked as (
     select
         id as account_id,
@@ -62,7 +40,7 @@ checked as (
                 or {{ is_unknown_value('nullif(' ~ clean_text('csm_sentiment_c') ~ ", '')", 'salesforce.account', 'csm_sentiment_c') }}
                 then 'unknown_enum'
         end as quarantine_rule
-    from typed
+    from source
 ),
 
 {{ triage('checked', ['account_id']) }}

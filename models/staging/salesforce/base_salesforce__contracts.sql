@@ -13,32 +13,17 @@ source as (
 ),
 
 known_accounts as (
-    -- Every account id the raw table holds, deleted or quarantined or not: only a key missing here is orphaned.
-    select distinct cast(id as {{ dbt.type_string() }}) as account_id
-    from {{ source('salesforce', 'account') }}
-    where id is not null
+    {{ raw_parent_keys('salesforce', 'account', 'account_id', dbt.type_string()) }}
 ),
 
-typed as (
-    -- The declared types whatever the loader landed (a CSV lands text); dates stay text until checked.
+linked as (
+    -- Each row with whether its parent keys exist in the raw parent tables.
     select
-        cast(source.id as {{ dbt.type_string() }}) as id,
-        cast(source.account_id as {{ dbt.type_string() }}) as account_id,
-        cast(source.contract_number as {{ dbt.type_string() }}) as contract_number,
-        cast(source.status as {{ dbt.type_string() }}) as status,
-        cast(source.start_date as {{ dbt.type_string() }}) as start_date,
-        cast(source.end_date as {{ dbt.type_string() }}) as end_date,
-        cast(source.contract_term as {{ dbt.type_int() }}) as contract_term,
-        cast(source.arr_c as {{ type_double() }}) as arr_c,
-        cast(source.licensed_seats_c as {{ dbt.type_int() }}) as licensed_seats_c,
-        cast(source.product_tier_c as {{ dbt.type_string() }}) as product_tier_c,
-        cast(source.created_date as {{ dbt.type_string() }}) as created_date,
-        cast(source.is_deleted as {{ dbt.type_boolean() }}) as is_deleted,
-        cast(source._fivetran_synced as {{ dbt.type_timestamp() }}) as _fivetran_synced,
+        source.*,
         known_accounts.account_id is not null as is_known_account
     from source
     left join known_accounts
-        on cast(source.account_id as {{ dbt.type_string() }}) = known_accounts.account_id
+        on source.account_id = known_accounts.account_id
 ),
 
 checked as (
@@ -68,7 +53,7 @@ checked as (
             when arr_c < 0 or licensed_seats_c < 0 or contract_term < 0 then 'out_of_range'
             when {{ is_unknown_value(clean_text('status'), 'salesforce.contract', 'status') }} then 'unknown_enum'
         end as quarantine_rule
-    from typed
+    from linked
 ),
 
 {{ triage('checked', ['contract_id']) }}

@@ -13,34 +13,17 @@ source as (
 ),
 
 known_accounts as (
-    -- Every account id the raw table holds, deleted or quarantined or not: only a key missing here is orphaned.
-    select distinct cast(id as {{ dbt.type_string() }}) as account_id
-    from {{ source('salesforce', 'account') }}
-    where id is not null
+    {{ raw_parent_keys('salesforce', 'account', 'account_id', dbt.type_string()) }}
 ),
 
-typed as (
-    -- The declared types whatever the loader landed (a CSV lands text); dates stay text until checked.
+linked as (
+    -- Each row with whether its parent keys exist in the raw parent tables.
     select
-        cast(source.id as {{ dbt.type_string() }}) as id,
-        cast(source.account_id as {{ dbt.type_string() }}) as account_id,
-        cast(source.contract_id_c as {{ dbt.type_string() }}) as contract_id_c,
-        cast(source.name as {{ dbt.type_string() }}) as name,
-        cast(source.type as {{ dbt.type_string() }}) as type,
-        cast(source.stage_name as {{ dbt.type_string() }}) as stage_name,
-        cast(source.amount as {{ type_double() }}) as amount,
-        cast(source.probability as {{ type_double() }}) as probability,
-        cast(source.is_closed as {{ dbt.type_boolean() }}) as is_closed,
-        cast(source.is_won as {{ dbt.type_boolean() }}) as is_won,
-        cast(source.created_date as {{ dbt.type_string() }}) as created_date,
-        cast(source.close_date as {{ dbt.type_string() }}) as close_date,
-        cast(source.owner_id as {{ dbt.type_string() }}) as owner_id,
-        cast(source.is_deleted as {{ dbt.type_boolean() }}) as is_deleted,
-        cast(source._fivetran_synced as {{ dbt.type_timestamp() }}) as _fivetran_synced,
+        source.*,
         known_accounts.account_id is not null as is_known_account
     from source
     left join known_accounts
-        on cast(source.account_id as {{ dbt.type_string() }}) = known_accounts.account_id
+        on source.account_id = known_accounts.account_id
 ),
 
 checked as (
@@ -73,7 +56,7 @@ checked as (
                 or {{ is_unknown_value(clean_text('stage_name'), 'salesforce.opportunity', 'stage_name') }}
                 then 'unknown_enum'
         end as quarantine_rule
-    from typed
+    from linked
 ),
 
 {{ triage('checked', ['opportunity_id']) }}

@@ -14,31 +14,17 @@ source as (
 ),
 
 known_accounts as (
-    -- Every account id the raw table holds, deleted or quarantined or not: only a key missing here is orphaned.
-    select distinct cast(id as {{ dbt.type_string() }}) as account_id
-    from {{ source('salesforce', 'account') }}
-    where id is not null
+    {{ raw_parent_keys('salesforce', 'account', 'account_id', dbt.type_string()) }}
 ),
 
-typed as (
-    -- The declared types whatever the loader landed (a CSV lands text); dates stay text until checked.
+linked as (
+    -- Each row with whether its parent keys exist in the raw parent tables.
     select
-        cast(source.id as {{ dbt.type_string() }}) as id,
-        cast(source.account_id as {{ dbt.type_string() }}) as account_id,
-        cast(source.owner_id as {{ dbt.type_string() }}) as owner_id,
-        cast(source.subject as {{ dbt.type_string() }}) as subject,
-        cast(source.type as {{ dbt.type_string() }}) as type,
-        cast(source.status as {{ dbt.type_string() }}) as status,
-        cast(source.activity_date as {{ dbt.type_string() }}) as activity_date,
-        cast(source.activity_type_c as {{ dbt.type_string() }}) as activity_type_c,
-        cast(source.health_check_type_c as {{ dbt.type_string() }}) as health_check_type_c,
-        cast(source.created_date as {{ dbt.type_string() }}) as created_date,
-        cast(source.is_deleted as {{ dbt.type_boolean() }}) as is_deleted,
-        cast(source._fivetran_synced as {{ dbt.type_timestamp() }}) as _fivetran_synced,
+        source.*,
         known_accounts.account_id is not null as is_known_account
     from source
     left join known_accounts
-        on cast(source.account_id as {{ dbt.type_string() }}) = known_accounts.account_id
+        on source.account_id = known_accounts.account_id
 ),
 
 checked as (
@@ -66,7 +52,7 @@ checked as (
                 or {{ is_after_sync('created_date') }}
                 then 'future_date'
         end as quarantine_rule
-    from typed
+    from linked
 ),
 
 {{ triage('checked', ['task_id']) }}

@@ -10,19 +10,6 @@ source as (
     from {{ source('salesforce', 'user') }}
 ),
 
-typed as (
-    -- The declared types whatever the loader landed (a CSV lands text).
-    select
-        cast(id as {{ dbt.type_string() }}) as id,
-        cast(name as {{ dbt.type_string() }}) as name,
-        cast(email as {{ dbt.type_string() }}) as email,
-        cast(title as {{ dbt.type_string() }}) as title,
-        cast(manager_id as {{ dbt.type_string() }}) as manager_id,
-        cast(is_active as {{ dbt.type_boolean() }}) as is_active,
-        cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as _fivetran_synced
-    from source
-),
-
 checked as (
     select
         id as user_id,
@@ -37,7 +24,7 @@ checked as (
         case
             when id is null then 'null_key'
         end as quarantine_rule
-    from typed
+    from source
 ),
 
 {{ triage('checked', ['user_id']) }}

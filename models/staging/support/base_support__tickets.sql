@@ -13,30 +13,17 @@ source as (
 ),
 
 known_accounts as (
-    -- Every account id the raw table holds, deleted or quarantined or not: only a key missing here is orphaned.
-    select distinct cast(id as {{ dbt.type_string() }}) as account_id
-    from {{ source('salesforce', 'account') }}
-    where id is not null
+    {{ raw_parent_keys('salesforce', 'account', 'account_id', dbt.type_string()) }}
 ),
 
-typed as (
-    -- The declared types whatever the loader landed (a CSV lands text); dates stay text until checked.
+linked as (
+    -- Each row with whether its parent keys exist in the raw parent tables.
     select
-        cast(source.id as {{ dbt.type_bigint() }}) as id,
-        cast(source.account_id as {{ dbt.type_string() }}) as account_id,
-        cast(source.subject as {{ dbt.type_string() }}) as subject,
-        cast(source.priority as {{ dbt.type_string() }}) as priority,
-        cast(source.status as {{ dbt.type_string() }}) as status,
-        cast(source.created_at as {{ dbt.type_string() }}) as created_at,
-        cast(source.solved_at as {{ dbt.type_string() }}) as solved_at,
-        cast(source.is_escalated as {{ dbt.type_boolean() }}) as is_escalated,
-        cast(source.csat_score as {{ dbt.type_int() }}) as csat_score,
-        cast(source._fivetran_deleted as {{ dbt.type_boolean() }}) as _fivetran_deleted,
-        cast(source._fivetran_synced as {{ dbt.type_timestamp() }}) as _fivetran_synced,
+        source.*,
         known_accounts.account_id is not null as is_known_account
     from source
     left join known_accounts
-        on cast(source.account_id as {{ dbt.type_string() }}) = known_accounts.account_id
+        on source.account_id = known_accounts.account_id
 ),
 
 checked as (
@@ -65,7 +52,7 @@ checked as (
                 or {{ is_unknown_value(clean_text('status'), 'support.ticket', 'status') }}
                 then 'unknown_enum'
         end as quarantine_rule
-    from typed
+    from linked
 ),
 
 {{ triage('checked', ['ticket_id']) }}
