@@ -33,11 +33,3 @@
         'timestamp': dbt.type_timestamp()} -%}
     {{- types.get(declared_type, declared_type) -}}
 {%- endmacro %}
-
--- Every key a raw parent table holds, whether its row was later deleted, deduplicated or
--- quarantined: a child's key is orphaned only when it is missing here.
-{% macro raw_parent_keys(source_name, table_name, key_alias, data_type) -%}
-    select distinct cast(id as {{ data_type }}) as {{ key_alias }}
-    from {{ source(source_name, table_name) }}
-    where id is not null
-{%- endmacro %}

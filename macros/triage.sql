@@ -66,3 +66,11 @@ triaged as (
 {% macro clean_text(column_name) -%}
     lower(trim({{ column_name }}))
 {%- endmacro %}
+
+-- A foreign key set to a value its raw parent table has never held. Deleted, deduplicated or
+-- quarantined parents still count as held: only a key missing from the raw parent is orphaned.
+{% macro is_orphaned(column_name, source_name, table_name, data_type) -%}
+    ({{ column_name }} is not null and {{ column_name }} not in (
+        select cast(id as {{ data_type }}) from {{ source(source_name, table_name) }} where id is not null
+    ))
+{%- endmacro %}

@@ -12,20 +12,6 @@ source as (
     from {{ source('hubspot', 'contact') }}
 ),
 
-known_companies as (
-    {{ raw_parent_keys('hubspot', 'company', 'company_id', dbt.type_bigint()) }}
-),
-
-linked as (
-    -- Each row with whether its parent keys exist in the raw parent tables.
-    select
-        source.*,
-        known_companies.company_id is not null as is_known_company
-    from source
-    left join known_companies
-        on source.property_associatedcompanyid = known_companies.company_id
-),
-
 checked as (
     select
         id as contact_id,
@@ -40,11 +26,11 @@ checked as (
         {{ json_object_of(['id', 'property_email', 'property_firstname', 'property_lastname', 'property_jobtitle', 'property_associatedcompanyid', 'property_createdate', '_fivetran_deleted', '_fivetran_synced']) }} as row_fingerprint,
         case
             when id is null then 'null_key'
-            when property_associatedcompanyid is not null and not is_known_company then 'orphaned_key'
+            when {{ is_orphaned('property_associatedcompanyid', 'hubspot', 'company', dbt.type_bigint()) }} then 'orphaned_key'
             when {{ is_unparseable('property_createdate', 'date') }} then 'unparseable_date'
             when {{ is_after_sync('property_createdate') }} then 'future_date'
         end as quarantine_rule
-    from linked
+    from source
 ),
 
 {{ triage('checked', ['contact_id']) }}

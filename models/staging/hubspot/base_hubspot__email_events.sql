@@ -12,20 +12,6 @@ source as (
     from {{ source('hubspot', 'email_event') }}
 ),
 
-known_campaigns as (
-    {{ raw_parent_keys('hubspot', 'email_campaign', 'email_campaign_id', dbt.type_bigint()) }}
-),
-
-linked as (
-    -- Each row with whether its parent keys exist in the raw parent tables.
-    select
-        source.*,
-        known_campaigns.email_campaign_id is not null as is_known_campaign
-    from source
-    left join known_campaigns
-        on source.email_campaign_id = known_campaigns.email_campaign_id
-),
-
 checked as (
     select
         id as email_event_id,
@@ -39,12 +25,12 @@ checked as (
         {{ json_object_of(['id', 'email_campaign_id', 'recipient', 'type', 'created', 'filtered_event', '_fivetran_synced']) }} as row_fingerprint,
         case
             when id is null or email_campaign_id is null or nullif(trim(recipient), '') is null then 'null_key'
-            when not is_known_campaign then 'orphaned_key'
+            when {{ is_orphaned('email_campaign_id', 'hubspot', 'email_campaign', dbt.type_bigint()) }} then 'orphaned_key'
             when {{ is_unparseable('created', 'timestamp') }} then 'unparseable_date'
             when {{ is_after_sync('created') }} then 'future_date'
             when {{ is_unknown_value(clean_text('type'), 'hubspot.email_event', 'type') }} then 'unknown_enum'
         end as quarantine_rule
-    from linked
+    from source
 ),
 
 {{ triage('checked', ['email_event_id']) }}

@@ -12,20 +12,6 @@ source as (
     from {{ source('hubspot', 'engagement') }}
 ),
 
-known_companies as (
-    {{ raw_parent_keys('hubspot', 'company', 'company_id', dbt.type_bigint()) }}
-),
-
-linked as (
-    -- Each row with whether its parent keys exist in the raw parent tables.
-    select
-        source.*,
-        known_companies.company_id is not null as is_known_company
-    from source
-    left join known_companies
-        on source.company_id = known_companies.company_id
-),
-
 checked as (
     select
         id as engagement_id,
@@ -40,12 +26,12 @@ checked as (
         {{ json_object_of(['id', 'type', 'company_id', 'owner_id', 'property_hs_meeting_title', 'property_hs_timestamp', '_fivetran_deleted', '_fivetran_synced']) }} as row_fingerprint,
         case
             when id is null then 'null_key'
-            when company_id is not null and not is_known_company then 'orphaned_key'
+            when {{ is_orphaned('company_id', 'hubspot', 'company', dbt.type_bigint()) }} then 'orphaned_key'
             when {{ is_unparseable('property_hs_timestamp', 'timestamp') }} then 'unparseable_date'
             when {{ is_after_sync('property_hs_timestamp') }} then 'future_date'
             when {{ is_unknown_value(clean_text('type'), 'hubspot.engagement', 'type') }} then 'unknown_enum'
         end as quarantine_rule
-    from linked
+    from source
 ),
 
 {{ triage('checked', ['engagement_id']) }}

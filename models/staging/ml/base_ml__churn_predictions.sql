@@ -13,27 +13,6 @@ source as (
     from {{ source('ml', 'churn_prediction') }}
 ),
 
-known_accounts as (
-    {{ raw_parent_keys('salesforce', 'account', 'account_id', dbt.type_string()) }}
-),
-
-known_contracts as (
-    {{ raw_parent_keys('salesforce', 'contract', 'contract_id', dbt.type_string()) }}
-),
-
-linked as (
-    -- Each row with whether its parent keys exist in the raw parent tables.
-    select
-        source.*,
-        known_accounts.account_id is not null as is_known_account,
-        known_contracts.contract_id is not null as is_known_contract
-    from source
-    left join known_accounts
-        on source.account_id = known_accounts.account_id
-    left join known_contracts
-        on source.contract_id = known_contracts.contract_id
-),
-
 checked as (
     select
         contract_id,
@@ -46,10 +25,11 @@ checked as (
         {{ json_object_of(['contract_id', 'account_id', 'churn_probability', 'model_version', 'scored_at']) }} as row_fingerprint,
         case
             when contract_id is null or account_id is null then 'null_key'
-            when not is_known_account or not is_known_contract then 'orphaned_key'
+            when {{ is_orphaned('account_id', 'salesforce', 'account', dbt.type_string()) }}
+                or {{ is_orphaned('contract_id', 'salesforce', 'contract', dbt.type_string()) }} then 'orphaned_key'
             when churn_probability < 0 or churn_probability > 1 then 'out_of_range'
         end as quarantine_rule
-    from linked
+    from source
 ),
 
 {{ triage('checked', ['contract_id']) }}

@@ -12,20 +12,6 @@ source as (
     from {{ source('product', 'usage_daily') }}
 ),
 
-known_accounts as (
-    {{ raw_parent_keys('salesforce', 'account', 'account_id', dbt.type_string()) }}
-),
-
-linked as (
-    -- Each row with whether its parent keys exist in the raw parent tables.
-    select
-        source.*,
-        known_accounts.account_id is not null as is_known_account
-    from source
-    left join known_accounts
-        on source.account_id = known_accounts.account_id
-),
-
 checked as (
     select
         account_id,
@@ -40,14 +26,14 @@ checked as (
         {{ json_object_of(['account_id', 'usage_date', 'active_users', 'logins', 'saved_searches', 'report_downloads', 'licensed_seats', '_fivetran_synced']) }} as row_fingerprint,
         case
             when account_id is null or usage_date is null then 'null_key'
-            when not is_known_account then 'orphaned_key'
+            when {{ is_orphaned('account_id', 'salesforce', 'account', dbt.type_string()) }} then 'orphaned_key'
             when {{ is_unparseable('usage_date', 'date') }} then 'unparseable_date'
             when {{ is_after_sync('usage_date') }} then 'future_date'
             when active_users < 0 or logins < 0 or saved_searches < 0 or report_downloads < 0
                 or licensed_seats < 0
                 then 'out_of_range'
         end as quarantine_rule
-    from linked
+    from source
 ),
 
 {{ triage('checked', ['account_id', 'usage_date']) }}

@@ -12,20 +12,6 @@ source as (
     from {{ source('salesforce', 'contract') }}
 ),
 
-known_accounts as (
-    {{ raw_parent_keys('salesforce', 'account', 'account_id', dbt.type_string()) }}
-),
-
-linked as (
-    -- Each row with whether its parent keys exist in the raw parent tables.
-    select
-        source.*,
-        known_accounts.account_id is not null as is_known_account
-    from source
-    left join known_accounts
-        on source.account_id = known_accounts.account_id
-),
-
 checked as (
     select
         id as contract_id,
@@ -44,7 +30,7 @@ checked as (
         {{ json_object_of(['id', 'account_id', 'contract_number', 'status', 'start_date', 'end_date', 'contract_term', 'arr_c', 'licensed_seats_c', 'product_tier_c', 'created_date', 'is_deleted', '_fivetran_synced']) }} as row_fingerprint,
         case
             when id is null or account_id is null then 'null_key'
-            when not is_known_account then 'orphaned_key'
+            when {{ is_orphaned('account_id', 'salesforce', 'account', dbt.type_string()) }} then 'orphaned_key'
             when {{ is_unparseable('start_date', 'date') }}
                 or {{ is_unparseable('end_date', 'date') }}
                 or {{ is_unparseable('created_date', 'date') }}
@@ -53,7 +39,7 @@ checked as (
             when arr_c < 0 or licensed_seats_c < 0 or contract_term < 0 then 'out_of_range'
             when {{ is_unknown_value(clean_text('status'), 'salesforce.contract', 'status') }} then 'unknown_enum'
         end as quarantine_rule
-    from linked
+    from source
 ),
 
 {{ triage('checked', ['contract_id']) }}

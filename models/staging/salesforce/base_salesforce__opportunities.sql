@@ -12,20 +12,6 @@ source as (
     from {{ source('salesforce', 'opportunity') }}
 ),
 
-known_accounts as (
-    {{ raw_parent_keys('salesforce', 'account', 'account_id', dbt.type_string()) }}
-),
-
-linked as (
-    -- Each row with whether its parent keys exist in the raw parent tables.
-    select
-        source.*,
-        known_accounts.account_id is not null as is_known_account
-    from source
-    left join known_accounts
-        on source.account_id = known_accounts.account_id
-),
-
 checked as (
     select
         id as opportunity_id,
@@ -46,7 +32,7 @@ checked as (
         {{ json_object_of(['id', 'account_id', 'contract_id_c', 'name', 'type', 'stage_name', 'amount', 'probability', 'is_closed', 'is_won', 'created_date', 'close_date', 'owner_id', 'is_deleted', '_fivetran_synced']) }} as row_fingerprint,
         case
             when id is null or account_id is null then 'null_key'
-            when not is_known_account then 'orphaned_key'
+            when {{ is_orphaned('account_id', 'salesforce', 'account', dbt.type_string()) }} then 'orphaned_key'
             when {{ is_unparseable('created_date', 'date') }}
                 or {{ is_unparseable('close_date', 'date') }}
                 then 'unparseable_date'
@@ -56,7 +42,7 @@ checked as (
                 or {{ is_unknown_value(clean_text('stage_name'), 'salesforce.opportunity', 'stage_name') }}
                 then 'unknown_enum'
         end as quarantine_rule
-    from linked
+    from source
 ),
 
 {{ triage('checked', ['opportunity_id']) }}

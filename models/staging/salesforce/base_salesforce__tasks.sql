@@ -13,20 +13,6 @@ source as (
     from {{ source('salesforce', 'task') }}
 ),
 
-known_accounts as (
-    {{ raw_parent_keys('salesforce', 'account', 'account_id', dbt.type_string()) }}
-),
-
-linked as (
-    -- Each row with whether its parent keys exist in the raw parent tables.
-    select
-        source.*,
-        known_accounts.account_id is not null as is_known_account
-    from source
-    left join known_accounts
-        on source.account_id = known_accounts.account_id
-),
-
 checked as (
     select
         id as task_id,
@@ -44,7 +30,7 @@ checked as (
         {{ json_object_of(['id', 'account_id', 'owner_id', 'subject', 'type', 'status', 'activity_date', 'activity_type_c', 'health_check_type_c', 'created_date', 'is_deleted', '_fivetran_synced']) }} as row_fingerprint,
         case
             when id is null or account_id is null then 'null_key'
-            when not is_known_account then 'orphaned_key'
+            when {{ is_orphaned('account_id', 'salesforce', 'account', dbt.type_string()) }} then 'orphaned_key'
             when {{ is_unparseable('activity_date', 'date') }}
                 or {{ is_unparseable('created_date', 'date') }}
                 then 'unparseable_date'
@@ -52,7 +38,7 @@ checked as (
                 or {{ is_after_sync('created_date') }}
                 then 'future_date'
         end as quarantine_rule
-    from linked
+    from source
 ),
 
 {{ triage('checked', ['task_id']) }}

@@ -12,20 +12,6 @@ source as (
     from {{ source('support', 'ticket') }}
 ),
 
-known_accounts as (
-    {{ raw_parent_keys('salesforce', 'account', 'account_id', dbt.type_string()) }}
-),
-
-linked as (
-    -- Each row with whether its parent keys exist in the raw parent tables.
-    select
-        source.*,
-        known_accounts.account_id is not null as is_known_account
-    from source
-    left join known_accounts
-        on source.account_id = known_accounts.account_id
-),
-
 checked as (
     select
         id as ticket_id,
@@ -42,7 +28,7 @@ checked as (
         {{ json_object_of(['id', 'account_id', 'subject', 'priority', 'status', 'created_at', 'solved_at', 'is_escalated', 'csat_score', '_fivetran_deleted', '_fivetran_synced']) }} as row_fingerprint,
         case
             when id is null or account_id is null then 'null_key'
-            when not is_known_account then 'orphaned_key'
+            when {{ is_orphaned('account_id', 'salesforce', 'account', dbt.type_string()) }} then 'orphaned_key'
             when {{ is_unparseable('created_at', 'timestamp') }}
                 or {{ is_unparseable('solved_at', 'timestamp') }}
                 then 'unparseable_date'
@@ -52,7 +38,7 @@ checked as (
                 or {{ is_unknown_value(clean_text('status'), 'support.ticket', 'status') }}
                 then 'unknown_enum'
         end as quarantine_rule
-    from linked
+    from source
 ),
 
 {{ triage('checked', ['ticket_id']) }}
