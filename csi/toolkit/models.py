@@ -34,7 +34,7 @@ class Node:
     schema: str
     identifier: str
     sql: str = ""
-    seed_file: str = ""
+    seed_file: str = ""  # relative to the project, so the cache serves any clone of it
     column_types: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -103,10 +103,10 @@ def _compile(project_dir: Path, bundle: Path) -> None:
             f"fix the model and run again; dbt's log is in {work / 'logs'}"
         )
     manifest = json.loads((work / "target" / "manifest.json").read_text())
-    bundle.write_text(json.dumps([n.__dict__ for n in _ordered_nodes(manifest, project_dir)]))
+    bundle.write_text(json.dumps([n.__dict__ for n in _ordered_nodes(manifest)]))
 
 
-def _ordered_nodes(manifest: dict, project_dir: Path) -> list[Node]:
+def _ordered_nodes(manifest: dict) -> list[Node]:
     selected = {}
     for unique_id, node in manifest["nodes"].items():
         path = node.get("original_file_path", "")
@@ -129,7 +129,7 @@ def _ordered_nodes(manifest: dict, project_dir: Path) -> list[Node]:
         if node["resource_type"] == "seed":
             types = node["config"].get("column_types") or {}
             ordered.append(Node(unique_id, "seed", node["schema"], node["alias"] or node["name"],
-                                seed_file=str(project_dir / node["original_file_path"]),
+                                seed_file=node["original_file_path"],
                                 column_types=tuple(types.items())))
         else:
             ordered.append(Node(unique_id, "model", node["schema"], node["alias"] or node["name"],
@@ -161,7 +161,7 @@ def run_models(con: duckdb.DuckDBPyConnection, nodes: list[Node]) -> None:
 
 
 def _load_seed(con: duckdb.DuckDBPyConnection, node: Node) -> None:
-    with open(node.seed_file, newline="", encoding="utf-8") as handle:
+    with open(PROJECT_DIR / node.seed_file, newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     header, body = rows[0], rows[1:]
     types = dict(node.column_types)

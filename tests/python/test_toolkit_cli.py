@@ -131,3 +131,11 @@ def test_random_portfolios_match_the_original_scripts(oracle: Oracle, tmp_path: 
     for tool in ("health", "churn", "expansion"):
         for output_format in ("text", "json"):
             assert_same(oracle, path, tool, output_format)
+
+
+def test_the_compile_cache_serves_any_clone_of_the_project() -> None:
+    """The cache is shared across clones (keyed by content), so it must not hold absolute paths."""
+    from csi.toolkit.models import compiled_nodes
+
+    seeds = [node for node in compiled_nodes() if node.resource_type == "seed"]
+    assert seeds and not any(Path(node.seed_file).is_absolute() for node in seeds)
