@@ -50,3 +50,13 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
 @pytest.fixture(scope="session")
 def generated_dirty(tmp_path_factory: pytest.TempPathFactory) -> Generated:
     return _generate(tmp_path_factory.mktemp("generated_dirty"), accounts=400, dirty_rate=0.02)
+
+
+@pytest.fixture(scope="session")
+def history_warehouse(tmp_path_factory: pytest.TempPathFactory):
+    """The demo in small: 500 accounts with 1 % bad rows, 400 nights of replayed history (weekly,
+    nightly for the last week) and a full build as of its today. Shared by the marts, quality-gate
+    and dashboard tests: read it, never change it (copy the file first to change it)."""
+    from tests.python.warehouse import build_warehouse
+
+    return build_warehouse(tmp_path_factory.mktemp("history"), accounts=500, dirty_rate=0.01, history_days=400)
