@@ -50,3 +50,16 @@
 {% macro default__type_double() -%}double precision{%- endmacro %}
 
 {% macro spark__type_double() -%}double{%- endmacro %}
+
+-- The median of a numeric expression as an aggregate (DuckDB's median() is not portable).
+{% macro median(expression) -%}
+    {{ return(adapter.dispatch('median', 'client_success_intelligence')(expression)) }}
+{%- endmacro %}
+
+{% macro default__median(expression) -%}
+    percentile_cont(0.5) within group (order by {{ expression }})
+{%- endmacro %}
+
+{% macro spark__median(expression) -%}
+    percentile({{ expression }}, 0.5)
+{%- endmacro %}
