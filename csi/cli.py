@@ -116,6 +116,9 @@ toolkit_app = typer.Typer(
 app.add_typer(toolkit_app, name="toolkit")
 ToolkitFile = Annotated[Path, typer.Argument(help="Portfolio JSON file, as the toolkit's scripts read it.")]
 ToolkitFormat = Annotated[str, typer.Option("--format", help="Output format: text or json.")]
+ToolkitToday = Annotated[str | None, typer.Option(
+    help="The day the scripts' clock reads (default: today): churn counts days to renewal from it; health and "
+    "expansion never read the clock, so their reports are the same for any day.")]
 
 
 def _toolkit(tool: str, file: Path, output_format: str, today: str | None) -> None:
@@ -127,25 +130,25 @@ def _toolkit(tool: str, file: Path, output_format: str, today: str | None) -> No
 
 
 @toolkit_app.command("health")
-def toolkit_health(file: ToolkitFile, output_format: ToolkitFormat = "text") -> None:
+def toolkit_health(file: ToolkitFile, output_format: ToolkitFormat = "text", today: ToolkitToday = None) -> None:
     """Health score per customer: usage, engagement, support, relationship, trends, recommendations."""
-    _toolkit("health", file, output_format, None)
+    _toolkit("health", file, output_format, today)
 
 
 @toolkit_app.command("churn")
 def toolkit_churn(
     file: ToolkitFile,
     output_format: ToolkitFormat = "text",
-    today: Annotated[str | None, typer.Option(help="Count days to renewal from this day (default: today).")] = None,
+    today: ToolkitToday = None,
 ) -> None:
     """Churn risk per customer: five signal groups, renewal urgency, tier, warnings, playbook."""
     _toolkit("churn", file, output_format, today)
 
 
 @toolkit_app.command("expansion")
-def toolkit_expansion(file: ToolkitFile, output_format: ToolkitFormat = "text") -> None:
+def toolkit_expansion(file: ToolkitFile, output_format: ToolkitFormat = "text", today: ToolkitToday = None) -> None:
     """Expansion opportunities per customer: seats, tier upgrade, modules, departments."""
-    _toolkit("expansion", file, output_format, None)
+    _toolkit("expansion", file, output_format, today)
 
 
 def main() -> None:

@@ -7,12 +7,14 @@ import duckdb
 
 from csi.errors import UserError
 
+INPUT_ERRORS = "fct_toolkit_portfolio_input_errors"
+
 
 def raise_first_input_error(con: duckdb.DuckDBPyConnection, tool: str, output_format: str) -> None:
     row = con.execute(
-        """
+        f"""
         select customer_index, customer_label, field, problem
-        from marts.fct_toolkit_portfolio_input_errors
+        from marts.{INPUT_ERRORS}
         where tool = ? and (output_format = 'any' or output_format = ?)
         order by customer_index, field_order
         limit 1

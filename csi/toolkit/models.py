@@ -14,7 +14,9 @@ import csv
 import hashlib
 import json
 import os
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +25,12 @@ import duckdb
 from csi.paths import PROJECT_DIR
 
 DATABASE = "csi_toolkit"
-SELECTION = ["path:models/intermediate/toolkit", "path:models/marts/toolkit"]
-SOURCES = ["models/intermediate/toolkit", "models/marts/toolkit", "seeds/toolkit", "macros", "dbt_project.yml"]
+# The portfolio models: everything downstream of the loaded file (source `toolkit`) and what they
+# read besides it (parameters, seeds). The warehouse's
+# own toolkit marts (fct_toolkit_health, ...) share the scoring macros but read the warehouse, so
+# they are not part of it.
+SELECTION = ["@source:toolkit"]
+SOURCES = ["models", "seeds", "macros", "dbt_project.yml"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,7 @@ class Node:
     sql: str = ""
     seed_file: str = ""  # relative to the project, so the cache serves any clone of it
     column_types: tuple[tuple[str, str], ...] = ()
+    depends_on: tuple[str, ...] = ()
 
     @property
     def relation(self) -> str:
@@ -50,7 +57,7 @@ def cache_dir() -> Path:
 
 
 def source_hash(project_dir: Path = PROJECT_DIR) -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(Path(__file__).read_bytes())  # the bundle's format is this module's
     for entry in SOURCES:
         root = project_dir / entry
         files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
@@ -65,15 +72,34 @@ def compiled_nodes(project_dir: Path = PROJECT_DIR) -> list[Node]:
     bundle = cache_dir() / f"compiled-{source_hash(project_dir)}.json"
     if not bundle.exists():
         _compile(project_dir, bundle)
-    return [Node(**{**n, "column_types": tuple(tuple(c) for c in n["column_types"])})
+    return [Node(**{**n, "column_types": tuple(tuple(c) for c in n["column_types"]),
+                    "depends_on": tuple(n["depends_on"])})
             for n in json.loads(bundle.read_text())]
 
 
+def needed_for(nodes: list[Node], targets: list[str]) -> list[Node]:
+    """The nodes (in their dependency order) the relations named in `targets` are built from."""
+    by_id = {node.unique_id: node for node in nodes}
+    wanted = {node.unique_id for node in nodes if node.identifier in targets}
+    missing = set(targets) - {by_id[unique_id].identifier for unique_id in wanted}
+    if missing:
+        raise KeyError(f"not among the toolkit's compiled models: {sorted(missing)}")
+    pending = list(wanted)
+    while pending:
+        for parent in by_id[pending.pop()].depends_on:
+            if parent in by_id and parent not in wanted:
+                wanted.add(parent)
+                pending.append(parent)
+    return [node for node in nodes if node.unique_id in wanted]
+
+
 def _compile(project_dir: Path, bundle: Path) -> None:
+    """Compile into a private work directory and publish the bundle by an atomic rename, so runs
+    that start together each compile (or find the finished bundle) and never read half a file."""
     from dbt.cli.main import dbtRunner  # imported here: dbt costs seconds to import
 
-    work = bundle.parent / f"work-{bundle.stem}"
-    work.mkdir(parents=True, exist_ok=True)
+    bundle.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f"work-{bundle.stem}-", dir=bundle.parent))
     overrides = {
         "CSI_WAREHOUSE": str(work / f"{DATABASE}.duckdb"),
         "CSI_TARGET": "duckdb",
@@ -103,15 +129,17 @@ def _compile(project_dir: Path, bundle: Path) -> None:
             f"fix the model and run again; dbt's log is in {work / 'logs'}"
         )
     manifest = json.loads((work / "target" / "manifest.json").read_text())
-    bundle.write_text(json.dumps([n.__dict__ for n in _ordered_nodes(manifest)]))
+    compiled = {result["unique_id"] for result in
+                json.loads((work / "target" / "run_results.json").read_text())["results"]}
+    staged = work / bundle.name
+    staged.write_text(json.dumps([n.__dict__ for n in _ordered_nodes(manifest, compiled)]))
+    os.replace(staged, bundle)
+    shutil.rmtree(work, ignore_errors=True)
 
 
-def _ordered_nodes(manifest: dict) -> list[Node]:
-    selected = {}
-    for unique_id, node in manifest["nodes"].items():
-        path = node.get("original_file_path", "")
-        if node["resource_type"] == "model" and any(path.startswith(p.split(":")[1]) for p in SELECTION):
-            selected[unique_id] = node
+def _ordered_nodes(manifest: dict, compiled: set[str]) -> list[Node]:
+    selected = {unique_id: manifest["nodes"][unique_id] for unique_id in compiled
+                if manifest["nodes"].get(unique_id, {}).get("resource_type") == "model"}
     for node in list(selected.values()):
         for parent in node["depends_on"]["nodes"]:
             if manifest["nodes"].get(parent, {}).get("resource_type") == "seed":
@@ -133,7 +161,7 @@ def _ordered_nodes(manifest: dict) -> list[Node]:
                                 column_types=tuple(types.items())))
         else:
             ordered.append(Node(unique_id, "model", node["schema"], node["alias"] or node["name"],
-                                sql=node["compiled_code"]))
+                                sql=node["compiled_code"], depends_on=tuple(node["depends_on"]["nodes"])))
 
     for unique_id in sorted(selected):
         visit(unique_id)
