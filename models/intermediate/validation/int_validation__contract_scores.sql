@@ -1,0 +1,75 @@
+-- Every decided renewal outcome scored as it stood forecast_lookback_days before the contract's
+-- end, per weights version: the account's health score then (from the score history), the churn
+-- model's probability then, whether the score flagged the account at risk (below
+-- at_risk_health_score), and for a churned contract the early-warning lead time: the days from
+-- which the score stayed below that line until the end date (NULL if it was not at risk by then).
+
+with
+
+predictions as (
+    select * from {{ ref('int_forecast__contract_predictions') }}
+),
+
+score_history as (
+    select * from {{ ref('int_validation__score_history') }}
+),
+
+at_lookback as (
+    select
+        score_history.weights_version,
+        predictions.contract_id,
+        predictions.account_id,
+        predictions.end_date,
+        predictions.cohort_quarter_start,
+        predictions.cohort_quarter,
+        predictions.is_churned,
+        predictions.lookback_date,
+        predictions.churn_probability,
+        score_history.health_score
+    from predictions
+    inner join score_history
+        on predictions.account_id = score_history.account_id
+        and score_history.valid_from_date <= predictions.lookback_date
+        and predictions.lookback_date < score_history.valid_to_date
+),
+
+run_up as (
+    select
+        score_history.weights_version,
+        predictions.contract_id,
+        min(score_history.valid_from_date) as history_from_date,
+        max(
+            case when score_history.health_score >= {{ var('at_risk_health_score') }} then score_history.valid_to_date end
+        ) as last_not_at_risk_until
+    from predictions
+    inner join score_history
+        on predictions.account_id = score_history.account_id
+        and score_history.valid_from_date <= predictions.end_date
+    where predictions.is_churned
+    group by score_history.weights_version, predictions.contract_id
+),
+
+final as (
+    select
+        at_lookback.weights_version,
+        at_lookback.contract_id,
+        at_lookback.account_id,
+        at_lookback.end_date,
+        at_lookback.cohort_quarter_start,
+        at_lookback.cohort_quarter,
+        at_lookback.is_churned,
+        at_lookback.lookback_date,
+        at_lookback.health_score,
+        at_lookback.churn_probability,
+        at_lookback.health_score < {{ var('at_risk_health_score') }} as is_flagged_at_risk,
+        case
+            when coalesce(run_up.last_not_at_risk_until, run_up.history_from_date) <= at_lookback.end_date
+                then {{ dbt.datediff('coalesce(run_up.last_not_at_risk_until, run_up.history_from_date)', 'at_lookback.end_date', 'day') }}
+        end as lead_time_days
+    from at_lookback
+    left join run_up
+        on at_lookback.weights_version = run_up.weights_version
+        and at_lookback.contract_id = run_up.contract_id
+)
+
+select * from final
