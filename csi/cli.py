@@ -109,6 +109,17 @@ def demo(
     run_demo(accounts=accounts, seed=seed, today=parse_date(today, "--today"), dirty_rate=dirty)
 
 
+@app.command()
+def backtest(
+    weights: Annotated[Path, typer.Option(help="Candidate weights CSV in the shape of seeds/health/health_weights.csv.")],
+    as_of: Annotated[str | None, typer.Option(help="As-of date of the build (default: the last night in the score history).")] = None,
+) -> None:
+    """Rescore the score history with candidate weights and compare its validation metrics with the recorded scores."""
+    from csi.backtest import backtest as backtest_weights
+
+    backtest_weights(weights, parse_date(as_of, "--as-of") if as_of else None)
+
+
 toolkit_app = typer.Typer(
     help="The customer-success toolkit's health, churn-risk and expansion scores, printed as its scripts print them.",
     no_args_is_help=True,

@@ -1,0 +1,159 @@
+"""Backtest a candidate weighting: rescore the snapshot history with it (from the component scores
+recorded each night, so nothing leaks from later) and show its validation metrics beside those of
+the scores as they were recorded. The rescoring and the metrics are the dbt validation models; this
+module only reads the candidate, builds them with it and prints the comparison."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from csi.dbt import DbtProject
+from csi.errors import UserError
+from csi.paths import PROJECT_DIR, warehouse_path
+
+COLUMNS = ["weights_version", "component", "weight", "label"]
+VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+# The validation models that read the score history: rebuilt with the candidate beside the recorded scores.
+SELECTION = ["int_validation__score_history+"]
+# (column of fct_score_validation, label, format)
+METRICS = [
+    ("contracts", "Renewals validated", "{:,.0f}"),
+    ("churned", "Churned", "{:,.0f}"),
+    ("accuracy", "Accuracy (churns flagged at risk)", "{:.0%}"),
+    ("surprise_churn_rate", "Surprise churn rate", "{:.0%}"),
+    ("false_positive_rate", "False-positive rate", "{:.0%}"),
+    ("score_outcome_correlation", "Score–outcome correlation", "{:.2f}"),
+    ("auc", "AUC", "{:.3f}"),
+    ("lift_top_decile", "Lift at top risk decile", "{:.2f}×"),
+    ("calibration_error", "Calibration error (churn model)", "{:.1%}"),
+    ("median_lead_time_days", "Median early-warning lead (days)", "{:.0f}"),
+]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    weights_version: str
+    weights: dict[str, float]
+
+
+def health_components() -> list[str]:
+    with open(PROJECT_DIR / "dbt_project.yml") as project:
+        return list(yaml.safe_load(project)["vars"]["health_components"])
+
+
+def read_candidate(path: Path) -> Candidate:
+    """A weights CSV in the shape of seeds/health/health_weights.csv, one version summing to 100."""
+    if not path.is_file():
+        raise UserError(f"{path}: no such file (expected a CSV like seeds/health/health_weights.csv)")
+    try:
+        with path.open(newline="") as file:
+            rows = list(csv.DictReader(file))
+            header = list(rows[0]) if rows else []
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise UserError(f"{path}: not a readable CSV ({error})") from None
+    if header != COLUMNS:
+        raise UserError(f"{path}: expected the columns {','.join(COLUMNS)} and at least one row")
+    versions = {row["weights_version"].strip() for row in rows}
+    if len(versions) != 1:
+        raise UserError(f"{path}: expected one weights_version, found {', '.join(sorted(versions)) or 'none'}")
+    version = versions.pop()
+    if not VERSION.match(version):
+        raise UserError(f"{path}: weights_version {version!r} may use only letters, digits, '.', '_' and '-'")
+    known = health_components()
+    weights: dict[str, float] = {}
+    for line, row in enumerate(rows, start=2):
+        component = row["component"].strip()
+        if component not in known:
+            raise UserError(f"{path}:{line}: unknown component {component!r} (known: {', '.join(known)})")
+        if component in weights:
+            raise UserError(f"{path}:{line}: component {component!r} appears twice")
+        try:
+            weight = float(row["weight"])
+        except (TypeError, ValueError):
+            raise UserError(f"{path}:{line}: weight {row['weight']!r} is not a number") from None
+        if not 0 <= weight <= 100:
+            raise UserError(f"{path}:{line}: weight {weight:g} is not between 0 and 100")
+        weights[component] = weight
+    if abs(sum(weights.values()) - 100) > 1e-6:
+        raise UserError(f"{path}: the weights sum to {sum(weights.values()):g}, not 100")
+    return Candidate(version, weights)
+
+
+def recorded_history(warehouse: Path) -> tuple[list[str], date]:
+    """The weights versions in the score snapshot and the last night it recorded."""
+    if not warehouse.is_file():
+        raise UserError(f"no warehouse at {warehouse}: build one first (csi build, csi replay)")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        try:
+            versions, last = con.execute(
+                "select list(distinct weights_version order by weights_version), max(cast(dbt_valid_from as date)) "
+                "from snapshots.snap_account_health"
+            ).fetchone()
+        except duckdb.CatalogException:
+            raise UserError(f"{warehouse} has no score history: run csi replay or nightly builds first") from None
+    if not versions:
+        raise UserError(f"{warehouse} has no score history: run csi replay or nightly builds first")
+    return versions, last
+
+
+def validation_metrics(warehouse: Path, versions: list[str]) -> dict[str, dict[str, float | None]]:
+    """The 'All' row of fct_score_validation per weights version, plus the targets under 'target'."""
+    names = [column for column, _, _ in METRICS]
+    targets = [f"{column}_target" for column in names if column not in ("contracts", "churned")]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            f"select weights_version, {', '.join(names + targets)} from marts.fct_score_validation "
+            "where cohort_quarter = 'All' and list_contains(?, weights_version)",
+            [versions],
+        ).fetchall()
+        comparisons = dict(con.execute("select metric, comparison from seeds.validation_targets").fetchall())
+    metrics = {row[0]: dict(zip(names, row[1 : 1 + len(names)], strict=True)) for row in rows}
+    if rows:
+        metrics["target"] = {name.removesuffix("_target"): value for name, value in zip(targets, rows[0][1 + len(names) :], strict=True)}
+        metrics["comparison"] = comparisons
+    return metrics
+
+
+def backtest(weights_file: Path, as_of: date | None = None, console: Console | None = None) -> dict[str, dict]:
+    """Build the validation models with the candidate beside the recorded scores and print both."""
+    candidate = read_candidate(weights_file)
+    warehouse = warehouse_path()
+    recorded, last_night = recorded_history(warehouse)
+    if candidate.weights_version in recorded:
+        raise UserError(
+            f"weights_version {candidate.weights_version!r} is already in the score history: name the candidate differently"
+        )
+    project = DbtProject(
+        project_vars={"backtest_weights": {"weights_version": candidate.weights_version, "weights": candidate.weights}},
+        quiet=True,
+    )
+    project.invoke(["build", "--select", *SELECTION, "--exclude", "resource_type:unit_test"], as_of or last_night)
+    metrics = validation_metrics(warehouse, [*recorded, candidate.weights_version])
+    if candidate.weights_version not in metrics:
+        raise UserError("no renewal could be validated: the score history does not reach 60 days before any ended contract")
+    print_comparison(metrics, [*recorded, candidate.weights_version], console or Console())
+    return metrics
+
+
+def print_comparison(metrics: dict[str, dict], versions: list[str], console: Console) -> None:
+    table = Table(title="Score validation over all renewals: recorded scores vs the candidate weighting")
+    table.add_column("Metric")
+    table.add_column("Target", justify="right")
+    for version in versions:
+        table.add_column(f"{version} (candidate)" if version == versions[-1] else version, justify="right")
+    targets, comparisons = metrics.get("target", {}), metrics.get("comparison", {})
+    for column, label, spec in METRICS:
+        cells = [spec.format(metrics[v][column]) if metrics.get(v, {}).get(column) is not None else "–" for v in versions]
+        target = targets.get(column)
+        sign = {"at_least": "≥ ", "at_most": "≤ "}.get(comparisons.get(column, ""), "")
+        table.add_row(label, sign + spec.format(target) if target is not None else "", *cells)
+    console.print(table)
