@@ -107,7 +107,9 @@ def polars_health_scores(
         _banded(result, seeds)
         .pipe(_risk_levels, seeds["health_risk_levels"])
         .with_columns(
-            health_score=pl.col("health_score").round(2),
+            # To 6 places first: a parallel float sum differs in its last bits from run to run,
+            # which would tip a score ending in half a cent either way.
+            health_score=pl.col("health_score").round(6).round(2, mode="half_away_from_zero"),
             revenue_at_risk=pl.col("arr") * pl.col("churn_probability"),
         )
         .select(

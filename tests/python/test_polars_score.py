@@ -34,8 +34,7 @@ def compared(history_warehouse: BuiltWarehouse, tmp_path_factory: pytest.TempPat
 def _disagreeing(compared: pl.DataFrame, column: str, tolerance: float | None = None) -> pl.DataFrame:
     ours, theirs = pl.col(column), pl.col(f"{column}_dbt")
     differs = ours.is_null() != theirs.is_null()
-    # A score that ends in exactly half a cent may round either way (77.505: 77.5 or 77.51).
-    differs = differs | ((ours - theirs).abs().round(6) > tolerance if tolerance is not None else ours != theirs)
+    differs = differs | ((ours - theirs).abs() > tolerance if tolerance is not None else ours != theirs)
     return compared.filter(differs.fill_null(False)).select("account_id", column, f"{column}_dbt")
 
 
