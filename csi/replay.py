@@ -51,7 +51,8 @@ def replay(
     nights = replay_nights(start, end, nightly_days)
     # The views and seeds the nightly selection reads must exist before the first night.
     project.invoke(["seed"], nights[0])
-    project.invoke(["run", "--exclude", "source:toolkit+"], nights[0])
+    # What reads the snapshots waits for the build after the replay: they do not exist yet.
+    project.invoke(["run", "--exclude", "source:toolkit+", "resource_type:snapshot+"], nights[0])
     columns = [TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"), TimeElapsedColumn()]
     with Progress(*columns, disable=not progress) as bar:
         task = bar.add_task("", total=len(nights))
