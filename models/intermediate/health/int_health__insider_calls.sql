@@ -8,29 +8,8 @@ customers as (
     select * from {{ ref('int_accounts__customers') }}
 ),
 
-as_of as (
-    select max(as_of_date) as as_of_date from customers
-),
-
-activities as (
-    select * from {{ ref('int_activities__classified') }}
-),
-
-insider_calls as (
-    select activities.*
-    from activities
-    cross join as_of
-    where activities.activity_type = 'insider_call'
-        and activities.activity_date <= as_of.as_of_date
-        and activities.activity_date > {{ dbt.dateadd('day', -var('insider_calls_window_days'), 'as_of.as_of_date') }}
-),
-
-per_account as (
-    select
-        account_id,
-        count(*) as insider_calls_in_window
-    from insider_calls
-    group by account_id
+activity as (
+    select * from {{ ref('int_activities__account_rollup') }}
 ),
 
 measured as (
@@ -38,10 +17,10 @@ measured as (
         customers.account_id,
         customers.segment,
         customers.is_insider,
-        case when customers.is_insider then coalesce(per_account.insider_calls_in_window, 0) end as insider_calls_in_window
+        case when customers.is_insider then coalesce(activity.insider_calls_in_window, 0) end as insider_calls_in_window
     from customers
-    left join per_account
-        on customers.account_id = per_account.account_id
+    left join activity
+        on customers.account_id = activity.account_id
 ),
 
 {{ component_metric_scores('measured', 'insider_calls', ['insider_calls_in_window']) }},

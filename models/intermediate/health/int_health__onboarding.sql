@@ -12,37 +12,16 @@ customers as (
     where tenure_months < {{ var('onboarding_relevant_months') }}
 ),
 
-as_of as (
-    select max(as_of_date) as as_of_date from customers
-),
-
-activities as (
-    select * from {{ ref('int_activities__classified') }}
-),
-
-onboarding_activities as (
-    select activities.*
-    from activities
-    cross join as_of
-    where activities.activity_type in ('onboarding_kickoff', 'training')
-        and activities.activity_date <= as_of.as_of_date
+activity as (
+    select * from {{ ref('int_activities__account_rollup') }}
 ),
 
 per_account as (
     select
-        customers.account_id,
-        min(case when onboarding_activities.activity_type = 'onboarding_kickoff' then onboarding_activities.activity_date end) as kickoff_date,
-        min(case
-            when onboarding_activities.activity_type = 'training'
-                and onboarding_activities.activity_date >= customers.first_contract_start_date
-                and onboarding_activities.activity_date
-                <= {{ dbt.dateadd('day', window_days, 'customers.first_contract_start_date') }}
-                then onboarding_activities.activity_date
-        end) as training_date
-    from customers
-    inner join onboarding_activities
-        on customers.account_id = onboarding_activities.account_id
-    group by customers.account_id
+        account_id,
+        kickoff_date,
+        case when first_training_days_after_start <= {{ window_days }} then first_training_date end as training_date
+    from activity
 ),
 
 measured as (

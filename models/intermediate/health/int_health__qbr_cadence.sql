@@ -8,39 +8,19 @@ customers as (
     select * from {{ ref('int_accounts__customers') }}
 ),
 
-as_of as (
-    select max(as_of_date) as as_of_date from customers
-),
-
-activities as (
-    select * from {{ ref('int_activities__classified') }}
-),
-
-qbrs as (
-    select activities.*
-    from activities
-    cross join as_of
-    where activities.activity_type = 'qbr'
-        and activities.activity_date <= as_of.as_of_date
-),
-
-last_qbr as (
-    select
-        account_id,
-        max(activity_date) as last_qbr_date
-    from qbrs
-    group by account_id
+activity as (
+    select * from {{ ref('int_activities__account_rollup') }}
 ),
 
 measured as (
     select
         customers.account_id,
         customers.segment,
-        last_qbr.last_qbr_date,
-        {{ dbt.datediff('last_qbr.last_qbr_date', 'customers.as_of_date', 'day') }} as days_since_last_qbr
+        activity.last_qbr_date,
+        {{ dbt.datediff('activity.last_qbr_date', 'customers.as_of_date', 'day') }} as days_since_last_qbr
     from customers
-    left join last_qbr
-        on customers.account_id = last_qbr.account_id
+    left join activity
+        on customers.account_id = activity.account_id
 ),
 
 {{ component_metric_scores('measured', 'qbr_cadence', ['days_since_last_qbr'], missing_as={'days_since_last_qbr': 99999}) }},

@@ -1,7 +1,8 @@
 {{ config(tags=['health_component'], enabled=health_component_enabled('usage')) }}
 -- Product usage over the last usage_window_days: average daily active users per licensed seat,
 -- logins, saved searches and report downloads per seat, and the trend of active-user days against
--- the window before. Accounts without seats or telemetry: the metric does not apply.
+-- the window before (int_engagement__account_usage, which the usage mart shares). Accounts without
+-- seats or telemetry: the metric does not apply.
 
 {%- set window_days = var('usage_window_days') %}
 
@@ -11,38 +12,8 @@ customers as (
     select * from {{ ref('int_accounts__customers') }}
 ),
 
-as_of as (
-    select max(as_of_date) as as_of_date from customers
-),
-
-usage as (
-    select * from {{ ref('stg_product__usage_daily') }}
-),
-
-usage_in_windows as (
-    select
-        usage.account_id,
-        usage.active_users,
-        usage.logins,
-        usage.saved_searches,
-        usage.report_downloads,
-        usage.usage_date > {{ dbt.dateadd('day', -window_days, 'as_of.as_of_date') }} as is_current_window
-    from usage
-    cross join as_of
-    where usage.usage_date > {{ dbt.dateadd('day', -2 * window_days, 'as_of.as_of_date') }}
-        and usage.usage_date <= as_of.as_of_date
-),
-
 windowed as (
-    select
-        account_id,
-        sum(case when is_current_window then active_users else 0 end) as active_user_days,
-        sum(case when not is_current_window then active_users else 0 end) as prior_active_user_days,
-        sum(case when is_current_window then logins else 0 end) as logins,
-        sum(case when is_current_window then saved_searches else 0 end) as saved_searches,
-        sum(case when is_current_window then report_downloads else 0 end) as report_downloads
-    from usage_in_windows
-    group by account_id
+    select * from {{ ref('int_engagement__account_usage') }}
 ),
 
 measured as (
