@@ -1,0 +1,73 @@
+"""The Streamlit page: a header and one tab per view; only the open tab runs its queries.
+
+Run it with `csi dashboard` (which passes the published folder in CSI_PUBLISHED_DIR)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import streamlit as st
+
+from csi.dashboard import format as fmt
+from csi.dashboard import tabs
+from csi.dashboard.data import Published
+from csi.paths import published_dir
+
+TABS: dict[str, Callable[[Published], None]] = {
+    "Health Score": tabs.health_score,
+    "At-Risk Accounts": tabs.at_risk_accounts,
+    "Account drill": tabs.account_drill,
+    "CS Operations": tabs.cs_operations,
+    "Engagement": tabs.engagement,
+    "Forecast Accuracy": tabs.forecast_accuracy,
+    "Validation": tabs.validation,
+    "Alerts": tabs.alerts,
+}
+log = logging.getLogger(__name__)
+
+
+def render_tab(name: str, published: Published) -> None:
+    """Draw one tab; a failure shows as one line on the page (details in the server log), never a traceback."""
+    try:
+        TABS[name](published)
+    except Exception as error:  # noqa: BLE001 - the page must stay readable whatever a mart holds
+        log.exception("tab %s failed", name)
+        st.error(f"{name} could not be drawn: {type(error).__name__}: {error}")
+
+
+def header(published: Published) -> bool:
+    """Title and what the page shows; False (with a message) when nothing is published yet."""
+    st.title("Client Success Intelligence")
+    if published.version is None:
+        st.warning(
+            f"Nothing is published at {published.folder} yet. Run `csi build` (or `make demo`), "
+            "which publishes the marts, or `csi publish` after a build."
+        )
+        return False
+    if "marts.fct_account_health" in published.tables():
+        stamp = published.query(
+            "select max(as_of_date) as as_of_date, max(weights_version) as weights_version, count(*) as accounts "
+            "from marts.fct_account_health"
+        ).iloc[0]
+        st.caption(
+            f"As of {fmt.day(stamp['as_of_date'])} · weights {stamp['weights_version']} · "
+            f"{int(stamp['accounts']):,} customers · published copy {published.database}"
+        )
+    return True
+
+
+def main(folder: Path | None = None) -> None:
+    st.set_page_config(page_title="Client Success Intelligence", page_icon="📈", layout="wide")
+    published = Published(folder or published_dir())
+    if not header(published):
+        return
+    for name, container in zip(TABS, st.tabs(list(TABS), key="tab", bind="query-params"), strict=True):
+        if container.open:
+            with container:
+                render_tab(name, published)
+
+
+if __name__ == "__main__":
+    main()
