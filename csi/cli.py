@@ -120,6 +120,33 @@ def backtest(
     backtest_weights(weights, parse_date(as_of, "--as-of") if as_of else None)
 
 
+@app.command()
+def publish(
+    out: Annotated[Path | None, typer.Option(help="Folder to publish into (default: warehouse/published).")] = None,
+) -> None:
+    """Copy the marts, snapshots and seeds into a read-only DuckDB file and Parquet files for BI, atomically."""
+    from csi.paths import published_dir, warehouse_path
+    from csi.publish import publish as publish_marts
+
+    publication = publish_marts(warehouse_path(), out or published_dir())
+    typer.echo(f"published {len(publication.tables)} tables to {publication.database} and {publication.parquet_dir} "
+               f"in {publication.seconds} s")
+
+
+@app.command()
+def dashboard(
+    host: Annotated[str, typer.Option(help="Address to listen on (default: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+    published: Annotated[Path | None, typer.Option(help="Published folder to read (default: warehouse/published).")] = None,
+) -> None:
+    """Serve the Client Success Intelligence dashboard (Streamlit) over the published copy of the marts."""
+    from csi.dashboard.serve import serve
+
+    if not 0 < port < 65536:
+        raise UserError(f"--port must be between 1 and 65535, got {port}")
+    serve(host, port, published)
+
+
 toolkit_app = typer.Typer(
     help="The customer-success toolkit's health, churn-risk and expansion scores, printed as its scripts print them.",
     no_args_is_help=True,
