@@ -663,19 +663,26 @@ def forecast_accuracy(published: Published) -> None:
             escape=False,
         )
     st.subheader("Warm-up status")
-    if warming.empty:
-        st.success(f"Every cohort has its 60 days of snapshot history ({len(eligible)} eligible cohort quarters).")
-    else:
-        html_table(
-            pd.DataFrame(
-                {
-                    "Cohort Quarter": warming["cohort_quarter"],
-                    "Status": warming["status"].str.replace("_", " "),
-                    "Contracts ending": warming["contracts_pending"].map(fmt.number),
-                    "Eligible from": warming["eligible_from_date"].map(fmt.day),
-                }
-            )
+    eligible_from = cohorts["eligible_from_date"].dropna()
+    if not eligible_from.empty:
+        st.markdown(
+            f"Contracts ending from **{fmt.day(eligible_from.min())}** have 60 days of snapshot history behind "
+            "them and are measured; earlier ones are not counted as zero. Contracts still in their renewal grace "
+            "period are counted once their outcome is known."
         )
+    html_table(
+        pd.DataFrame(
+            {
+                "Cohort Quarter": cohorts["cohort_quarter"],
+                "Status": cohorts["status"].str.replace("_", " "),
+                "Contracts ended": cohorts["contracts_ended"].map(fmt.number),
+                "Measured": cohorts["contracts"].map(fmt.number),
+                "In grace period": cohorts["contracts_pending"].map(fmt.number),
+            }
+        )
+    )
+    if warming.empty:
+        st.caption(f"Every cohort is eligible ({len(eligible)} cohort quarters).")
 
 
 # --- Validation -------------------------------------------------------------------------------
