@@ -13,17 +13,22 @@ threshold as (
     where metric = 'max_band_share'
 ),
 
-shares as (
+total as (
+    select count(*) as scored_accounts from accounts
+),
+
+bands as (
     select
         score_band,
-        {{ safe_divide('count(*)', '(select count(*) from accounts)') }} as band_share
+        count(*) as band_accounts
     from accounts
     group by score_band
 )
 
 select
-    shares.score_band,
-    shares.band_share
-from shares
+    bands.score_band,
+    {{ safe_divide('bands.band_accounts', 'total.scored_accounts') }} as band_share
+from bands
+cross join total
 cross join threshold
-where shares.band_share > threshold.target
+where {{ safe_divide('bands.band_accounts', 'total.scored_accounts') }} > threshold.target

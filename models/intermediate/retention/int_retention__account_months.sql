@@ -42,8 +42,8 @@ account_months as (
         months.month_end
     from months
     inner join contracts
-        on contracts.start_date <= months.month_end
-        and contracts.end_date >= {{ dbt.dateadd('day', -1, 'months.month_start') }}
+        on months.month_end >= contracts.start_date
+            and {{ dbt.dateadd('day', -1, 'months.month_start') }} <= contracts.end_date
     group by contracts.account_id, months.month_start, months.month_end
 ),
 
@@ -56,10 +56,14 @@ arr_on_days as (
         contracts.arr,
         contracts.start_date,
         -- in force on the day before the month (the starting ARR) / on its last day (the ending ARR)
-        contracts.start_date < account_months.month_start
-            and contracts.end_date >= {{ dbt.dateadd('day', -1, 'account_months.month_start') }} as is_at_start,
-        contracts.start_date <= account_months.month_end
-            and contracts.end_date >= account_months.month_end as is_at_end
+        (
+            contracts.start_date < account_months.month_start
+            and contracts.end_date >= {{ dbt.dateadd('day', -1, 'account_months.month_start') }}
+        ) as is_at_start,
+        (
+            contracts.start_date <= account_months.month_end
+            and contracts.end_date >= account_months.month_end
+        ) as is_at_end
     from account_months
     inner join contracts
         on account_months.account_id = contracts.account_id
@@ -67,12 +71,12 @@ arr_on_days as (
 
 ranked as (
     select
-        arr_on_days.*,
+        *,
         row_number() over (
-            partition by account_id, month_start, is_at_start order by start_date desc, contract_id
+            partition by account_id, month_start, is_at_start order by start_date desc, contract_id asc
         ) as start_rank,
         row_number() over (
-            partition by account_id, month_start, is_at_end order by start_date desc, contract_id
+            partition by account_id, month_start, is_at_end order by start_date desc, contract_id asc
         ) as end_rank
     from arr_on_days
 ),

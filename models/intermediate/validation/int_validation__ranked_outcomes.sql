@@ -37,12 +37,16 @@ scoped as (
 
 ranked as (
     select
-        scoped.*,
+        *,
         ntile(10) over (
             partition by weights_version, cohort_quarter order by health_score, contract_id
         ) as risk_decile,
-        rank() over (partition by weights_version, cohort_quarter order by health_score desc) as risk_rank_low,
-        count(*) over (partition by weights_version, cohort_quarter, health_score) as tied_scores
+        rank() over (
+            partition by weights_version, cohort_quarter order by health_score desc
+        ) as risk_rank_low,
+        count(*) over (
+            partition by weights_version, cohort_quarter, health_score
+        ) as tied_scores
     from scoped
 ),
 
@@ -75,8 +79,8 @@ final as (
     from ranked
     left join probability_deciles
         on ranked.weights_version = probability_deciles.weights_version
-        and ranked.cohort_quarter = probability_deciles.cohort_quarter
-        and ranked.contract_id = probability_deciles.contract_id
+            and ranked.cohort_quarter = probability_deciles.cohort_quarter
+            and ranked.contract_id = probability_deciles.contract_id
 )
 
 select * from final

@@ -36,7 +36,8 @@ rescored as (
             {{ safe_divide(
                 '0' ~ candidate_weighted_sum(candidate['weights'], 'score'),
                 '0' ~ candidate_weighted_sum(candidate['weights'], 'weight')) }}
-        as {{ type_double() }}), 2) as health_score
+            as {{ type_double() }}
+        ), 2) as health_score
     from snapshots
 ),
 {%- endif %}

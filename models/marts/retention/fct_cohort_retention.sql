@@ -39,14 +39,16 @@ curve_points as (
     select
         cohort_members.cohort_quarter_start,
         {{ quarter_label('cohort_members.cohort_quarter_start') }} as cohort_quarter,
-        cast({{ dbt.datediff('cohort_members.cohort_quarter_start', 'quarter_ends.quarter_start', 'month') }} / 3
-            as {{ dbt.type_int() }}) as quarters_since_start,
+        cast(
+            {{ dbt.datediff('cohort_members.cohort_quarter_start', 'quarter_ends.quarter_start', 'month') }} / 3
+            as {{ dbt.type_int() }}
+        ) as quarters_since_start,
         cohort_members.account_id,
         quarter_ends.ending_arr
     from cohort_members
     inner join quarter_ends
         on cohort_members.account_id = quarter_ends.account_id
-        and quarter_ends.quarter_start >= cohort_members.cohort_quarter_start
+            and cohort_members.cohort_quarter_start <= quarter_ends.quarter_start
 ),
 
 cohort_sizes as (

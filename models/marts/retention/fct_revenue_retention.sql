@@ -29,12 +29,21 @@ movements as (
 ),
 
 by_segment as (
-    select segment, month_start, starting_arr, ending_arr, is_starting_customer, is_retained_customer,
-        is_churned_customer, is_new_customer, expansion_arr, contraction_arr, churned_arr, new_arr
-    from movements
+    select * from movements
     union all
-    select 'all' as segment, month_start, starting_arr, ending_arr, is_starting_customer, is_retained_customer,
-        is_churned_customer, is_new_customer, expansion_arr, contraction_arr, churned_arr, new_arr
+    select
+        'all' as segment,
+        month_start,
+        starting_arr,
+        ending_arr,
+        is_starting_customer,
+        is_retained_customer,
+        is_churned_customer,
+        is_new_customer,
+        expansion_arr,
+        contraction_arr,
+        churned_arr,
+        new_arr
     from movements
 ),
 

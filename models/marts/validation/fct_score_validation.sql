@@ -92,10 +92,10 @@ measured as (
     from counts
     left join top_decile
         on counts.weights_version = top_decile.weights_version
-        and counts.cohort_quarter = top_decile.cohort_quarter
+            and counts.cohort_quarter = top_decile.cohort_quarter
     left join calibration
         on counts.weights_version = calibration.weights_version
-        and counts.cohort_quarter = calibration.cohort_quarter
+            and counts.cohort_quarter = calibration.cohort_quarter
 ),
 
 {%- set metrics = ['accuracy', 'surprise_churn_rate', 'false_positive_rate', 'score_outcome_correlation',
@@ -121,11 +121,12 @@ final as (
                 else 0
             end{{ ' +' if not loop.last }}
             {%- endfor %}
-        as {{ dbt.type_int() }}) as targets_met
+            as {{ dbt.type_int() }}
+        ) as targets_met
     from measured
     {%- for metric in metrics %}
-    left join targets as target_{{ metric }}
-        on target_{{ metric }}.metric = '{{ metric }}'
+left join targets as target_{{ metric }}
+    on target_{{ metric }}.metric = '{{ metric }}'
     {%- endfor %}
 )
 
