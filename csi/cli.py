@@ -65,14 +65,17 @@ def build(
     as_of: Annotated[str | None, typer.Option(help="Measure every window back from this date (default: today).")] = None,
     select: Annotated[list[str] | None, typer.Option("--select", "-s", help="dbt selection (repeatable).")] = None,
 ) -> None:
-    """Seed and `dbt build` the project as of a date."""
+    """Seed and `dbt build` the project as of a date, then publish the marts for BI and the dashboard."""
     from csi.build import build as build_project
     from csi.dbt import DbtProject
-    from csi.paths import warehouse_path
+    from csi.paths import published_dir, warehouse_path
+    from csi.publish import publish as publish_marts
     from csi.summary import print_summary
 
     build_project(DbtProject(), parse_date(as_of, "--as-of"), select)
     print_summary(warehouse_path())
+    publication = publish_marts(warehouse_path(), published_dir())
+    typer.echo(f"published {len(publication.tables)} tables to {publication.database.parent} in {publication.seconds} s")
 
 
 @app.command()
