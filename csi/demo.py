@@ -11,7 +11,8 @@ from csi.build import build
 from csi.dbt import DbtProject
 from csi.generate import generate
 from csi.load import load_directory
-from csi.paths import PROJECT_DIR, warehouse_path
+from csi.paths import PROJECT_DIR, published_dir, warehouse_path
+from csi.publish import publish
 from csi.replay import replay
 from csi.summary import print_summary
 
@@ -40,4 +41,7 @@ def run_demo(accounts: int, seed: int, today: date, dirty_rate: float) -> None:
     load_directory(DEMO_DATA_DIR, warehouse_path())  # tonight's sync, as landed
     build(project, as_of=today)
     print_summary(warehouse_path(), console)
+    publication = publish(warehouse_path(), published_dir())
+    console.print(f"Published {len(publication.tables)} tables for BI to {publication.database.parent}; "
+                  "`csi dashboard` serves them on http://127.0.0.1:8501")
     console.print(f"Demo finished in {time.perf_counter() - started:.0f} s")
