@@ -38,13 +38,15 @@ per_account as (
             when activities_by_then.activity_type = 'health_check'
                 and activities_by_then.activity_date
                 > {{ dbt.dateadd('day', -var('health_check_coverage_days'), 'activities_by_then.as_of_date') }}
-                then 1 else 0
+                then 1
+            else 0
         end) as health_checks_in_coverage_window,
         sum(case
             when activities_by_then.activity_type = 'health_check'
                 and activities_by_then.activity_date
                 > {{ dbt.dateadd('day', -var('health_check_window_days'), 'activities_by_then.as_of_date') }}
-                then 1 else 0
+                then 1
+            else 0
         end) as health_checks_in_cadence_window,
         max(case when activities_by_then.activity_type = 'qbr' then activities_by_then.activity_date end) as last_qbr_date,
         min(case when activities_by_then.activity_type = 'onboarding_kickoff' then activities_by_then.activity_date end)
@@ -58,7 +60,8 @@ per_account as (
             when activities_by_then.activity_type = 'insider_call'
                 and activities_by_then.activity_date
                 > {{ dbt.dateadd('day', -var('insider_calls_window_days'), 'activities_by_then.as_of_date') }}
-                then 1 else 0
+                then 1
+            else 0
         end) as insider_calls_in_window,
         max(activities_by_then.activity_date) as last_activity_date
     from customers

@@ -74,44 +74,54 @@ flagged as (
         segment,
         csm_owner_id,
         last_qbr_date,
+        as_of_date,
         1 as health_check_due,
         case
             when last_health_check_date > {{ dbt.dateadd('day', -var('health_check_coverage_days'), 'as_of_date') }}
-                then 1 else 0
+                then 1
+            else 0
         end as health_check_met,
-        case when segment in ('{{ qbr_segments | join("', '") }}') then 1 else 0 end as qbr_due,
+        case
+            when segment in ('{{ qbr_segments | join("', '") }}')
+                then 1
+            else 0
+        end as qbr_due,
         case
             when segment in ('{{ qbr_segments | join("', '") }}')
                 and last_qbr_date > {{ dbt.dateadd('day', -var('qbr_coverage_days'), 'as_of_date') }}
-                then 1 else 0
+                then 1
+            else 0
         end as qbr_met,
         case
             when tenure_months < {{ var('onboarding_relevant_months') }}
                 and days_since_start > {{ var('onboarding_kickoff_days') }}
-                then 1 else 0
+                then 1
+            else 0
         end as kickoff_due,
         case
             when tenure_months < {{ var('onboarding_relevant_months') }}
                 and days_since_start > {{ var('onboarding_kickoff_days') }}
                 and kickoff_days_after_start <= {{ var('onboarding_kickoff_days') }}
-                then 1 else 0
+                then 1
+            else 0
         end as kickoff_met,
         case
             when tenure_months < {{ var('onboarding_relevant_months') }}
                 and days_since_start > {{ var('onboarding_window_days') }}
-                then 1 else 0
+                then 1
+            else 0
         end as training_due,
         case
             when tenure_months < {{ var('onboarding_relevant_months') }}
                 and days_since_start > {{ var('onboarding_window_days') }}
                 and first_training_days_after_start <= {{ var('onboarding_window_days') }}
-                then 1 else 0
+                then 1
+            else 0
         end as training_met,
         case when renewal_opened_days_before_end is not null then 1 else 0 end as renewal_due,
         case when renewal_opened_days_before_end >= {{ var('renewal_lead_days') }} then 1 else 0 end as renewal_met,
         1 as value_email_due,
-        case when value_driven_emails_delivered > 0 then 1 else 0 end as value_email_met,
-        as_of_date
+        case when value_driven_emails_delivered > 0 then 1 else 0 end as value_email_met
     from measured
 ),
 

@@ -58,6 +58,7 @@ final as (
         customers.account_id,
         customers.segment,
         customers.licensed_seats,
+        customers.as_of_date,
         coalesce(windowed.active_user_days_7d, 0) as active_user_days_7d,
         coalesce(windowed.prior_active_user_days_7d, 0) as prior_active_user_days_7d,
         coalesce(windowed.peak_active_users_7d, 0) as peak_active_users_7d,
@@ -68,8 +69,7 @@ final as (
         coalesce(windowed.prior_peak_active_users, 0) as prior_peak_active_users,
         coalesce(windowed.logins, 0) as logins,
         coalesce(windowed.saved_searches, 0) as saved_searches,
-        coalesce(windowed.report_downloads, 0) as report_downloads,
-        customers.as_of_date
+        coalesce(windowed.report_downloads, 0) as report_downloads
     from customers
     left join windowed
         on customers.account_id = windowed.account_id

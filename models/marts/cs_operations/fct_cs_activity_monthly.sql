@@ -14,10 +14,10 @@ activities as (
     select * from {{ ref('int_activities__classified') }}
     where activity_date <= {{ as_of_date() }}
     {% if is_incremental() %}
-        and activity_date >= (
-            select {{ dbt.dateadd('month', -var('cs_activity_lookback_months'), 'max(activity_month)') }}
-            from {{ this }}
-        )
+    and activity_date >= (
+        select {{ dbt.dateadd('month', -var('cs_activity_lookback_months'), 'max(activity_month)') }}
+        from {{ this }}
+    )
     {% endif %}
 ),
 

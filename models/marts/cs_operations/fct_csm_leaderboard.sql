@@ -20,7 +20,7 @@ users as (
 per_owner as (
     select
         coalesce(account_kpis.csm_owner_id, 'unassigned') as csm_owner_id,
-        count(*) as accounts,
+        count(*) as accounts,  -- noqa: RF04
         sum(account_kpis.health_check_met) as health_checks_met,
         sum(account_kpis.kickoff_due) as onboardings_due,
         sum(account_kpis.kickoff_met) as onboardings_on_time,
@@ -37,7 +37,7 @@ final as (
     select
         per_owner.csm_owner_id,
         coalesce(users.user_name, 'Unassigned') as csm_name,
-        cast(per_owner.accounts as {{ dbt.type_int() }}) as accounts,
+        cast(per_owner.accounts as {{ dbt.type_int() }}) as accounts,  -- noqa: RF04
         {{ safe_divide('per_owner.health_checks_met', 'per_owner.accounts') }} as health_check_coverage_30d,
         {{ safe_divide('per_owner.onboardings_on_time', 'per_owner.onboardings_due') }} as onboarded_on_time,
         cast(per_owner.onboardings_due as {{ dbt.type_int() }}) as onboardings_due,

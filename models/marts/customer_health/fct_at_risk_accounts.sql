@@ -4,7 +4,8 @@
 -- each of the last 12 weekly points back from the as-of date (snap_account_health) for a sparkline:
 -- health_score_week_01 is 11 weeks before the as-of date, health_score_week_12 the as-of date.
 
-{%- set weeks = 12 %}
+{%- set risk_levels = var('at_risk_risk_levels') %}
+{%- set bands = var('at_risk_bands') %}
 
 with
 
@@ -23,17 +24,42 @@ history as (
 at_risk as (
     select *
     from account_health
-    where risk_level in ('{{ var("at_risk_risk_levels") | join("', '") }}')
-        or score_band in ('{{ var("at_risk_bands") | join("', '") }}')
+    where
+        risk_level in ('{{ risk_levels | join("', '") }}')
+        or score_band in ('{{ bands | join("', '") }}')
+),
+
+week_numbers as (
+    select 1 as week_number
+    union all
+    select 2 as week_number
+    union all
+    select 3 as week_number
+    union all
+    select 4 as week_number
+    union all
+    select 5 as week_number
+    union all
+    select 6 as week_number
+    union all
+    select 7 as week_number
+    union all
+    select 8 as week_number
+    union all
+    select 9 as week_number
+    union all
+    select 10 as week_number
+    union all
+    select 11 as week_number
+    union all
+    select 12 as week_number
 ),
 
 weekly_points as (
-    {% for week in range(1, weeks + 1) %}
     select
-        {{ week }} as week_number,
-        {{ dbt.dateadd('day', -7 * (weeks - week), as_of_date()) }} as point_date
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+        week_number,
+        cast({{ dbt.dateadd('day', '-7 * (12 - week_number)', as_of_date()) }} as date) as point_date
+    from week_numbers
 ),
 
 weekly_scores as (
@@ -44,17 +70,27 @@ weekly_scores as (
     from at_risk
     cross join weekly_points
     inner join history
-        on at_risk.account_id = history.account_id
-        and cast(history.dbt_valid_from as date) <= cast(weekly_points.point_date as date)
-        and (history.dbt_valid_to is null or cast(history.dbt_valid_to as date) > cast(weekly_points.point_date as date))
+        on
+            at_risk.account_id = history.account_id
+            and cast(history.dbt_valid_from as date) <= weekly_points.point_date
+            and (history.dbt_valid_to is null or cast(history.dbt_valid_to as date) > weekly_points.point_date)
 ),
 
 sparklines as (
     select
         account_id,
-        {% for week in range(1, weeks + 1) %}
-        max(case when week_number = {{ week }} then health_score end) as health_score_week_{{ '%02d' % week }}{{ ',' if not loop.last }}
-        {% endfor %}
+        max(case when week_number = 1 then health_score end) as health_score_week_01,
+        max(case when week_number = 2 then health_score end) as health_score_week_02,
+        max(case when week_number = 3 then health_score end) as health_score_week_03,
+        max(case when week_number = 4 then health_score end) as health_score_week_04,
+        max(case when week_number = 5 then health_score end) as health_score_week_05,
+        max(case when week_number = 6 then health_score end) as health_score_week_06,
+        max(case when week_number = 7 then health_score end) as health_score_week_07,
+        max(case when week_number = 8 then health_score end) as health_score_week_08,
+        max(case when week_number = 9 then health_score end) as health_score_week_09,
+        max(case when week_number = 10 then health_score end) as health_score_week_10,
+        max(case when week_number = 11 then health_score end) as health_score_week_11,
+        max(case when week_number = 12 then health_score end) as health_score_week_12
     from weekly_scores
     group by account_id
 ),
@@ -68,13 +104,6 @@ final as (
         at_risk.risk_level,
         at_risk.churn_probability,
         at_risk.revenue_at_risk,
-        cast(row_number() over (order by coalesce(at_risk.revenue_at_risk, 0) desc, at_risk.account_id) as {{ dbt.type_int() }})
-            as revenue_at_risk_rank,
-        {{ dbt.concat([
-            "coalesce(at_risk.top_driver_1, '')",
-            "case when at_risk.top_driver_2 is null then '' else " ~ dbt.concat(["', '", "at_risk.top_driver_2"]) ~ " end",
-            "case when at_risk.top_driver_3 is null then '' else " ~ dbt.concat(["', '", "at_risk.top_driver_3"]) ~ " end",
-        ]) }} as top_drivers,
         at_risk.top_driver_1,
         at_risk.top_driver_2,
         at_risk.top_driver_3,
@@ -84,10 +113,26 @@ final as (
         at_risk.segment,
         at_risk.csm_owner_id,
         users.user_name as csm_name,
-        {% for week in range(1, weeks + 1) %}
-        sparklines.health_score_week_{{ '%02d' % week }},
-        {% endfor %}
-        at_risk.as_of_date
+        sparklines.health_score_week_01,
+        sparklines.health_score_week_02,
+        sparklines.health_score_week_03,
+        sparklines.health_score_week_04,
+        sparklines.health_score_week_05,
+        sparklines.health_score_week_06,
+        sparklines.health_score_week_07,
+        sparklines.health_score_week_08,
+        sparklines.health_score_week_09,
+        sparklines.health_score_week_10,
+        sparklines.health_score_week_11,
+        sparklines.health_score_week_12,
+        at_risk.as_of_date,
+        cast(row_number() over (order by coalesce(at_risk.revenue_at_risk, 0) desc, at_risk.account_id) as {{ dbt.type_int() }})
+            as revenue_at_risk_rank,
+        {{ dbt.concat([
+            "coalesce(at_risk.top_driver_1, '')",
+            "case when at_risk.top_driver_2 is null then '' else " ~ dbt.concat(["', '", "at_risk.top_driver_2"]) ~ " end",
+            "case when at_risk.top_driver_3 is null then '' else " ~ dbt.concat(["', '", "at_risk.top_driver_3"]) ~ " end",
+        ]) }} as top_drivers
     from at_risk
     left join users
         on at_risk.csm_owner_id = users.user_id
