@@ -192,6 +192,24 @@ def toolkit_expansion(file: ToolkitFile, output_format: ToolkitFormat = "text", 
     _toolkit("expansion", file, output_format, today)
 
 
+@toolkit_app.command("bench")
+def toolkit_bench(
+    customers: Annotated[int, typer.Option(help="Customers in the generated portfolio.")] = 100_000,
+    workdir: Annotated[Path | None, typer.Option(help="Keep the portfolio and outputs here (default: a temp dir).")] = None,
+) -> None:
+    """Time csi toolkit against the original scripts (rebuilt from seed 002) on one generated portfolio."""
+    from csi.toolkit.bench import toolkit_timings
+
+    if customers < 1:
+        raise UserError(f"--customers must be at least 1, got {customers}")
+    timings = toolkit_timings(customers, workdir=workdir)
+    typer.echo(f"{timings['customers']} customers ({timings['portfolio_bytes'] / 1e6:.0f} MB)")
+    for run in timings["runs"]:
+        typer.echo(f"  {run['tool']:9s} {run['format']:4s}  scripts {run['scripts_seconds']:7.2f} s  "
+                   f"csi {run['csi_seconds']:7.2f} s  ratio {run['ratio']:.2f}  "
+                   f"{'identical' if run['identical'] else 'OUTPUTS DIFFER'}")
+
+
 def main() -> None:
     """Entry point: bad arguments and user errors end with one line on stderr and exit code 2."""
     try:

@@ -30,7 +30,10 @@ DATABASE = "csi_toolkit"
 # own toolkit marts (fct_toolkit_health, ...) share the scoring macros but read the warehouse, so
 # they are not part of it.
 SELECTION = ["@source:toolkit"]
-SOURCES = ["models", "seeds", "macros", "dbt_project.yml"]
+# What the compiled SQL is made of: the portfolio models live under the two toolkit folders and call
+# only these macros (other files change without touching it, and need no recompile).
+SOURCES = ["models/intermediate/toolkit", "models/marts/toolkit", "seeds/toolkit", "macros/toolkit",
+           "macros/cross_database.sql", "macros/generate_schema_name.sql", "dbt_project.yml"]
 
 
 @dataclass(frozen=True)

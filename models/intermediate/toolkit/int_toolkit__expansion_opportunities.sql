@@ -102,6 +102,13 @@ tiers_offered as (
     where list_members.list_name = 'available_tiers'
 ),
 
+tiers_rounded as (
+    select
+        tiers_offered.*,
+        {{ python_round('tiers_offered.incremental', 0) }} as incremental_rounded
+    from tiers_offered
+),
+
 -- the scorer walks the offered tiers in order, keeping the best upgrade found so far
 tier_walk as (
     select
@@ -119,7 +126,7 @@ tier_walk as (
         case when tiers_offered.tier_uplift > tiers_offered.current_uplift
             and tiers_offered.incremental > tier_walk.best_revenue
             and (tier_walk.best_tier is null or tiers_offered.tier_uplift < tier_walk.best_uplift)
-            then {{ python_round('tiers_offered.incremental', 0) }} else tier_walk.best_revenue end,
+            then tiers_offered.incremental_rounded else tier_walk.best_revenue end,
         case when tiers_offered.tier_uplift > tiers_offered.current_uplift
             and tiers_offered.incremental > tier_walk.best_revenue
             and (tier_walk.best_tier is null or tiers_offered.tier_uplift < tier_walk.best_uplift)
@@ -134,7 +141,7 @@ tier_walk as (
             and (tier_walk.best_tier is null or tiers_offered.tier_uplift < tier_walk.best_uplift)
             then tiers_offered.incremental else tier_walk.best_incremental end
     from tier_walk
-    inner join tiers_offered
+    inner join tiers_rounded as tiers_offered
         on tier_walk.customer_index = tiers_offered.customer_index
         and tiers_offered.position = tier_walk.position + 1
     cross join parameters
@@ -185,6 +192,13 @@ module_revenue as (
         and coalesce(module_fractions.revenue_fraction, parameters.expansion_default_module_fraction) > 0
 ),
 
+module_revenue_rounded as (
+    select
+        module_revenue.*,
+        {{ python_round('module_product', 0) }} as module_revenue
+    from module_revenue
+),
+
 module_opportunities as (
     select
         customer_index,
@@ -193,10 +207,10 @@ module_opportunities as (
         cast(null as varchar) as target_tier,
         module,
         cast(null as varchar) as department,
-        {{ python_round('module_product', 0) }} as estimated_revenue,
-        'Module not adopted -- $' || {{ python_format_thousands(python_round('module_product', 0)) }}
+        module_revenue as estimated_revenue,
+        'Module not adopted -- $' || {{ python_format_thousands('module_revenue') }}
         || ' potential ARR' as rationale
-    from module_revenue
+    from module_revenue_rounded
 ),
 
 current_departments as (
@@ -235,6 +249,13 @@ department_revenue as (
         )
 ),
 
+department_revenue_rounded as (
+    select
+        department_revenue.*,
+        {{ python_round('department_product', 0) }} as department_revenue
+    from department_revenue
+),
+
 department_opportunities as (
     select
         customer_index,
@@ -243,10 +264,10 @@ department_opportunities as (
         cast(null as varchar) as target_tier,
         cast(null as varchar) as module,
         department,
-        {{ python_round('department_product', 0) }} as estimated_revenue,
+        department_revenue as estimated_revenue,
         'Expand to ' || department || ' department -- est. $'
-        || {{ python_format_thousands(python_round('department_product', 0)) }} || ' ARR' as rationale
-    from department_revenue
+        || {{ python_format_thousands('department_revenue') }} || ' ARR' as rationale
+    from department_revenue_rounded
 ),
 
 opportunities as (
@@ -273,13 +294,18 @@ prioritised as (
     cross join parameters
 ),
 
+scored as (
+    select
+        prioritised.*,
+        {{ python_round('priority_product', 1) }} as priority_score
+    from prioritised
+),
+
 final as (
     select
         customer_index,
         found_order,
-        row_number() over (
-            partition by customer_index order by {{ python_round('priority_product', 1) }} desc, found_order
-        ) as priority_rank,
+        row_number() over (partition by customer_index order by priority_score desc, found_order) as priority_rank,
         opportunity_type,
         category,
         target_tier,
@@ -287,9 +313,9 @@ final as (
         department,
         estimated_revenue,
         effort,
-        {{ python_round('priority_product', 1) }} as priority_score,
+        priority_score,
         rationale
-    from prioritised
+    from scored
 )
 
 select * from final
