@@ -54,6 +54,13 @@ def percent_points(value: object, digits: int = 1) -> str:
     return f"{float(value):.{digits}f}%"
 
 
+def change(value: object) -> str:
+    """A change already in percent (-12.3) with its sign: -12.3%, +4.0%."""
+    if _missing(value):
+        return MISSING
+    return f"{float(value):+.1f}%"
+
+
 def signed_pp(value: object) -> str:
     """A difference in percentage points: +2.1 pp."""
     if _missing(value):

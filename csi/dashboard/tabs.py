@@ -616,8 +616,8 @@ def engagement(published: Published) -> None:
                         "Seats": declining["licensed_seats"].map(fmt.number),
                         "Monthly active users": declining["monthly_active_users"].map(fmt.number),
                         "Seat utilisation": declining["seat_utilisation_pct"].map(fmt.percent_points),
-                        "Month over month": declining["mom_change_pct"].map(fmt.percent_points),
-                        "Week over week": declining["wow_change_pct"].map(fmt.percent_points),
+                        "Month over month": declining["mom_change_pct"].map(fmt.change),
+                        "Week over week": declining["wow_change_pct"].map(fmt.change),
                     }
                 ),
                 escape=False,

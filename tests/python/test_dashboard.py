@@ -1,0 +1,326 @@
+"""The dashboard in a real browser: `csi dashboard` on a free port over a published copy of the shared
+history warehouse, driven headless by Playwright with Debian's chromium (installed here when missing;
+no browser download). Every tab is opened by clicking it; the values asserted are computed from the
+warehouse and the raw generated data, formatted here; screenshots land in build/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from csi.paths import PROJECT_DIR
+from csi.publish import publish
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+SCREENSHOTS = PROJECT_DIR / "build" / "screenshots"
+TAB_TIMEOUT_MS = 30_000
+
+
+def ensure_chromium() -> Path:
+    """Debian's chromium, installed with apt-get when missing (CI images start without it)."""
+    if not CHROMIUM.exists():
+        apt = shutil.which("apt-get")
+        if apt is None or os.geteuid() != 0:
+            pytest.fail(f"{CHROMIUM} is missing and cannot be installed here: run `apt-get install -y chromium` as root")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        installed = subprocess.run([apt, "install", "-y", "--no-install-recommends", "chromium"],
+                                   capture_output=True, text=True, env=env)
+        if installed.returncode != 0:  # a stale package index: refresh it once
+            subprocess.run([apt, "update"], capture_output=True, env=env, check=False)
+            installed = subprocess.run([apt, "install", "-y", "--no-install-recommends", "chromium"],
+                                       capture_output=True, text=True, env=env)
+        assert installed.returncode == 0 and CHROMIUM.exists(), installed.stderr[-2000:]
+    return CHROMIUM
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_serving(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        assert server.poll() is None, f"the dashboard exited with {server.returncode}"
+        assert time.monotonic() < deadline, f"the dashboard did not start within {seconds:.0f} s"
+        time.sleep(0.5)
+
+
+@pytest.fixture(scope="module")
+def published(history_warehouse, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("dashboard") / "published"
+    publish(history_warehouse.path, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def dashboard_url(published: Path, tmp_path_factory) -> Iterator[str]:
+    port = free_port()
+    log = (tmp_path_factory.mktemp("dashboard_log") / "streamlit.log").open("w")
+    csi = Path(sys.executable).with_name("csi")
+    server = subprocess.Popen([str(csi), "dashboard", "--port", str(port), "--published", str(published)],
+                              stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(url, server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = ensure_chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(executable), headless=True, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, tmp_path):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    context.set_default_timeout(TAB_TIMEOUT_MS)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def open_tab(page, url: str, tab: str, waits_for: str):
+    """Load the page, click the tab like a user, wait until `waits_for` is drawn."""
+    page.goto(url)
+    page.get_by_role("tab", name=tab).click()
+    page.get_by_text(waits_for, exact=False).first.wait_for()
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def screenshot(page, name: str) -> None:
+    """The whole tab: the window is stretched to the content, which Streamlit scrolls inside the page."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate("document.querySelector('[data-testid=\"stMainBlockContainer\"]').scrollHeight")
+    page.set_viewport_size({"width": 1440, "height": height + 120})
+    page.wait_for_timeout(1000)  # let charts redraw at the new size
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size({"width": 1440, "height": 1000})
+
+
+def text_of(page) -> str:
+    """The visible text of the page, blank lines collapsed (metrics: label, newline, value; cells: tabs)."""
+    return re.sub(r"\n+", "\n", page.locator("[data-testid='stMain']").first.inner_text())
+
+
+def wait_for_text(page, expected: str, seconds: float = 30) -> None:
+    """Wait until the page's text contains `expected` (which may span elements, unlike get_by_text)."""
+    deadline = time.monotonic() + seconds
+    while expected not in (text := text_of(page)):
+        assert time.monotonic() < deadline, f"{expected!r} never appeared; the page shows:\n{text[:3000]}"
+        page.wait_for_timeout(250)
+
+
+def money(value: float) -> str:
+    return f"${value:,.0f}"
+
+
+def raw_account_name(history_warehouse, account_id: str) -> str:
+    with duckdb.connect() as con:
+        rows = con.execute(
+            "select name from read_parquet(?) where id = ? and not coalesce(is_deleted, false) "
+            "order by _fivetran_synced desc limit 1",
+            [str(history_warehouse.data_dir / "salesforce" / "account.parquet"), account_id],
+        ).fetchall()
+    return rows[0][0].strip()
+
+
+def test_health_score_tab_shows_the_bands_and_the_weights_of_the_version(page, dashboard_url, history_warehouse):
+    import csv
+
+    customers, version = history_warehouse.query(
+        "select count(*), max(weights_version) from marts.fct_account_health"
+    )[0]
+    with (PROJECT_DIR / "seeds" / "health" / "health_weights.csv").open() as seed:
+        weights = [row for row in csv.DictReader(seed) if row["weights_version"] == version]
+    open_tab(page, dashboard_url, "Health Score", "Distribution by band and segment")
+    page.get_by_text(weights[0]["label"]).first.wait_for()
+    wait_for_text(page, f"Customers scored\n{customers:,}")
+    wait_for_text(page, f"Weights version {version}")
+    for row in weights:
+        wait_for_text(page, f"{row['label']}\t{row['component']}\t{float(row['weight']):.0f}")
+    critical = dict(history_warehouse.query(
+        "select segment, count(*) filter (where score_band = 'Critical') from marts.fct_account_health group by segment"
+    ))
+    row = "\t".join(str(critical.get(segment, 0)) for segment in ("enterprise", "mid-market", "smb"))
+    assert f"Critical\t{row}\t{sum(critical.values())}" in page.locator("table.csi-table").first.inner_text()
+    screenshot(page, "1_health_score")
+
+
+def test_at_risk_list_links_each_account_to_its_drill(page, dashboard_url, history_warehouse):
+    top = history_warehouse.query(
+        "select account_id, revenue_at_risk, arr, health_score from marts.fct_at_risk_accounts "
+        "order by revenue_at_risk desc, account_id limit 1"
+    )
+    listed = history_warehouse.query("select count(*), sum(revenue_at_risk) from marts.fct_at_risk_accounts")[0]
+    account_id, at_risk, arr, health = top[0]
+    name = raw_account_name(history_warehouse, account_id)
+    open_tab(page, dashboard_url, "At-Risk Accounts", "Accounts at risk")
+    table = page.locator("table.csi-table").first
+    table.wait_for()
+    first_row = table.locator("tbody tr").first.inner_text().split("\t")
+    assert first_row[:5] == [name, f"{health:.1f}", money(arr), first_row[3], money(at_risk)]
+    wait_for_text(page, f"Accounts at risk\n{listed[0]:,}")
+    assert table.locator("img.sparkline").count() >= 1
+    screenshot(page, "2_at_risk_accounts")
+
+    critical = history_warehouse.query("select count(*) from marts.fct_at_risk_accounts where score_band = 'Critical'")[0][0]
+    page.locator("[data-testid='stMultiSelect']").nth(2).locator("input").click()  # the Band filter
+    page.get_by_role("option", name="Critical", exact=True).click()
+    page.keyboard.press("Escape")
+    wait_for_text(page, f"Accounts at risk\n{critical:,}")
+
+    page.goto(f"{dashboard_url}/?tab=At-Risk+Accounts")
+    page.get_by_role("link", name=name).first.click()
+    page.get_by_text("Why: what each component costs the score").wait_for()
+    assert page.get_by_role("heading", name=name).is_visible()
+    assert f"account={account_id}" in page.url
+
+
+def test_account_drill_shows_components_history_and_activities(page, dashboard_url, history_warehouse):
+    account_id, health, arr, at_risk = history_warehouse.query(
+        "select account_id, health_score, arr, revenue_at_risk from marts.fct_account_health "
+        "order by revenue_at_risk desc nulls last, account_id limit 1"
+    )[0]
+    labels = [label for (label,) in history_warehouse.query(
+        f"select label from marts.fct_account_health_components where account_id = '{account_id}'"
+    )]
+    with duckdb.connect() as con:  # the latest completed task or event on record, from the raw sources
+        subject = con.execute(
+            "select subject from (select subject, try_cast(activity_date as date) as day, id from read_parquet(?) "
+            "where account_id = ? and status = 'Completed' and not coalesce(is_deleted, false) "
+            "union all select subject, try_cast(activity_date as date) as day, id from read_parquet(?) "
+            "where account_id = ? and not coalesce(is_deleted, false)) "
+            "where day <= ? order by day desc, id limit 1",
+            [str(history_warehouse.data_dir / "salesforce" / "task.parquet"), account_id,
+             str(history_warehouse.data_dir / "salesforce" / "event.parquet"), account_id, history_warehouse.today],
+        ).fetchall()[0][0]
+    name = raw_account_name(history_warehouse, account_id)
+    page.goto(f"{dashboard_url}/?tab=Account+drill&account={account_id}")
+    page.get_by_text("Why: what each component costs the score").wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    page.get_by_text("Recent activities").wait_for()
+    wait_for_text(page, name)
+    wait_for_text(page, f"Health score\n{health:.1f}")
+    wait_for_text(page, f"ARR\n{money(arr)}")
+    wait_for_text(page, f"Revenue at risk\n{money(at_risk)}")
+    for label in labels:
+        wait_for_text(page, label)
+    wait_for_text(page, subject.strip())
+    assert page.locator("[data-testid='stVegaLiteChart']").count() >= 1  # the score history
+    screenshot(page, "3_account_drill")
+
+
+def test_cs_operations_shows_the_six_kpis_against_their_targets(page, dashboard_url, history_warehouse):
+    kpis = history_warehouse.query("select kpi, coverage, numerator, denominator, target from marts.fct_cs_kpis")
+    leader = history_warehouse.query(
+        "select csm_name, csm_owner_id, accounts from marts.fct_csm_leaderboard "
+        "order by revenue_at_risk desc, csm_name limit 1"
+    )[0]
+    open_tab(page, dashboard_url, "CS Operations", "KPIs vs targets")
+    page.get_by_text("CSM leaderboard").wait_for()
+    assert len(kpis) == 6
+    for kpi, coverage, numerator, denominator, target in kpis:
+        wait_for_text(page, f"{kpi}\t{100 * coverage:.1f}%\t{numerator:,}\t{denominator:,}\t{100 * target:.0f}%")
+    wait_for_text(page, "\t".join(map(str, leader)) + "\t")
+    screenshot(page, "4_cs_operations")
+
+
+def test_engagement_shows_portfolio_rates(page, dashboard_url, history_warehouse):
+    opens, delivered = history_warehouse.query(
+        "select sum(unique_opens), sum(emails_delivered) from marts.fct_account_email_engagement"
+    )[0]
+    open_tab(page, dashboard_url, "Engagement", "E-mail engagement")
+    page.get_by_text("Least engaged customers").wait_for()
+    wait_for_text(page, f"Open rate\n{100 * opens / delivered:.1f}%")
+    screenshot(page, "5_engagement")
+
+
+def test_forecast_accuracy_shows_the_cohorts_or_says_it_is_not_built(page, dashboard_url, history_warehouse):
+    open_tab(page, dashboard_url, "Forecast Accuracy", "Forecast")
+    built = history_warehouse.query(
+        "select count(*) from information_schema.tables where table_name = 'fct_renewal_forecast_accuracy'"
+    )[0][0]
+    if built:
+        cohort, rate = history_warehouse.query(
+            "select cohort_quarter, early_warning_rate from marts.fct_renewal_forecast_accuracy "
+            "where status = 'eligible' order by cohort_quarter_start limit 1"
+        )[0]
+        page.get_by_text("Warm-up status").wait_for()
+        wait_for_text(page, f"{cohort}\t")
+        wait_for_text(page, f"{100 * rate:.1f}%")
+    else:
+        page.get_by_text("Not built yet").wait_for()
+    screenshot(page, "6_forecast_accuracy")
+
+
+def test_validation_shows_metrics_against_targets_and_lift(page, dashboard_url, history_warehouse):
+    version, auc = history_warehouse.query(
+        "select weights_version, auc from marts.fct_score_validation where cohort_quarter = 'All' "
+        "order by weights_version desc limit 1"
+    )[0]
+    open_tab(page, dashboard_url, "Validation", "Validation metrics vs targets")
+    page.get_by_text("Lift by risk decile").wait_for()
+    wait_for_text(page, f"AUC\t0.750\t{auc:.3f}")
+    wait_for_text(page, f"Weights {version}")
+    screenshot(page, "7_validation")
+
+
+def test_alerts_lists_the_latest_band_changes(page, dashboard_url, history_warehouse):
+    changes, accounts = history_warehouse.query(
+        "select count(*), count(distinct account_id) from marts.fct_health_alerts "
+        "where alert_type = 'band_transition' and direction = 'worsened' "
+        "and alert_date > (select max(alert_date) from marts.fct_health_alerts) - 30"
+    )[0]
+    open_tab(page, dashboard_url, "Alerts", "Band change")
+    page.locator("table.csi-table").first.wait_for()
+    wait_for_text(page, f"Band change\n{changes:,} ({accounts:,} accounts)")
+    screenshot(page, "8_alerts")
+
+
+def test_a_missing_publication_shows_what_to_run(page, tmp_path):
+    port = free_port()
+    csi = Path(sys.executable).with_name("csi")
+    server = subprocess.Popen([str(csi), "dashboard", "--port", str(port), "--published", str(tmp_path / "none")],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}", server)
+        page.goto(f"http://127.0.0.1:{port}")
+        page.get_by_text("Nothing is published").wait_for()
+        assert "Traceback" not in text_of(page)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
