@@ -116,7 +116,7 @@ def health_score(published: Published) -> None:
         alt.Chart(bands)
         .mark_bar()
         .encode(
-            x=alt.X("segment:N", title="Segment"),
+            x=alt.X("segment:N", title="Segment", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("accounts:Q", title="Accounts"),
             color=alt.Color("band:N", sort=BAND_ORDER, scale=alt.Scale(domain=BAND_ORDER, range=BAND_COLOURS)),
             order=alt.Order("band_rank:Q"),
@@ -163,7 +163,7 @@ def health_score(published: Published) -> None:
         .mark_bar()
         .encode(
             x=alt.X("average_score:Q", title="Average score (0-100)", scale=alt.Scale(domain=[0, 100])),
-            y=alt.Y("label:N", sort="-x", title=None),
+            y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
             tooltip=["label", alt.Tooltip("average_score:Q", format=".1f"), "applies_to"],
         ),
         width="stretch",
@@ -415,6 +415,7 @@ def _score_history(published: Published, account_id: str) -> None:
         width="stretch",
     )
     changes = history[history["score_band"] != history["score_band"].shift()].tail(8).iloc[::-1]
+    st.caption("Band changes, latest first")
     html_table(
         pd.DataFrame(
             {
