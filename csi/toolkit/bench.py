@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from csi.toolkit import models
@@ -94,9 +95,11 @@ def _timed(command: list[str], out: Path) -> float:
 
 
 def toolkit_timings(customers: int, tools: tuple[str, ...] = TOOLS, formats: tuple[str, ...] = FORMATS,
-                    workdir: Path | None = None, seed: int = 1) -> dict:
+                    workdir: Path | None = None, seed: int = 1,
+                    on_run: Callable[[dict], None] | None = None) -> dict:
     """Seconds the original scripts and `csi toolkit` take on one generated portfolio of `customers`,
-    per tool and format, with the ratio (ours / scripts) and whether the outputs are identical."""
+    per tool and format, with the ratio (ours / scripts) and whether the outputs are identical
+    (`on_run` sees each as it finishes)."""
     with tempfile.TemporaryDirectory(prefix="csi-toolkit-bench-") as scratch:
         work = Path(workdir or scratch)
         work.mkdir(parents=True, exist_ok=True)
@@ -114,4 +117,6 @@ def toolkit_timings(customers: int, tools: tuple[str, ...] = TOOLS, formats: tup
                 runs.append({"tool": tool, "format": output_format, "scripts_seconds": round(scripts, 2),
                              "csi_seconds": round(ours, 2), "ratio": round(ours / scripts, 2),
                              "identical": theirs_out.read_bytes() == ours_out.read_bytes()})
+                if on_run:
+                    on_run(runs[-1])
         return {"customers": customers, "portfolio_bytes": portfolio.stat().st_size, "runs": runs}
