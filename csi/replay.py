@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from csi.dbt import DbtProject
 from csi.errors import UserError
-from csi.generate import state_on
+from csi.generate import STATE_TABLES, state_on
 from csi.load import replace_tables
 from csi.paths import warehouse_path
+from csi.sources import raw_tables
 
 # What a night rebuilds before snapshotting: the customers table, whose as_of_date column every
 # score view reads. Staging of the overwritten tables and the score itself are views, so nothing
@@ -38,6 +40,18 @@ def rebuild_night(project: DbtProject, data_dir: Path, night: date, snapshot: bo
     # A night is small: skip dbt's artifact files and relation cache, which cost more than its work.
     project.invoke(["build", "--no-write-json", "--no-populate-cache", "--select", *selection,
                     "--exclude", "resource_type:test", "resource_type:unit_test"], night)
+
+
+def land_night(warehouse: Path, data_dir: Path, night: date) -> None:
+    """Make the raw tables what the sync of `night` had landed: the overwritten tables as that
+    night's sync wrote them, and the appended tables without the rows synced after that night.
+    (Replay keeps the appended tables whole, as the score reads them only up to the as-of date.)"""
+    replace_tables(warehouse, state_on(data_dir, night))
+    with duckdb.connect(str(warehouse)) as con:
+        for table in raw_tables():
+            if table.qualified_name not in STATE_TABLES:
+                con.execute(f"delete from {table.qualified_name} where _fivetran_synced >= ?",
+                            [night + timedelta(days=1)])
 
 
 def replay(

@@ -8,9 +8,19 @@
 --   staged        otherwise: the row staging keeps
 -- The checked CTE must have the key columns, _fivetran_synced, is_deleted_at_source,
 -- quarantine_rule (NULL when the row passed) and row_fingerprint (its content as text).
+--
+-- In an incremental base model a run triages again only the rows whose outcome can have changed:
+-- every raw row of a key that received a row since the last run (less a lookback for late syncs),
+-- of a key whose parent was missing last time, and new rows without a key. The result then equals
+-- a full refresh. A change of the accepted_source_values seed needs `--full-refresh`.
 {% macro triage(checked_cte, key_columns) -%}
 {%- set passed = 'quarantine_rule is null' -%}
 {%- set key_partition = (key_columns + [passed]) | join(', ') -%}
+{#- A unit test without a `this` input has no relation to ask is_incremental() about. #}
+{%- if this is not none and is_incremental() %}
+{{ changed_rows(checked_cte, key_columns) }},
+{%- set checked_cte = 'changed_rows' %}
+{%- endif %}
 versions as (
     select
         {{ checked_cte }}.*,
@@ -41,6 +51,39 @@ triaged as (
             else 'staged'
         end as disposition
     from versions
+)
+{%- endmacro %}
+
+{% macro changed_rows(checked_cte, key_columns) -%}
+{%- set has_key = key_columns | join(' is not null and ') ~ ' is not null' -%}
+last_run as (
+    select
+        max(_fivetran_synced) as last_synced,
+        {{ dbt.dateadd('day', -var('incremental_lookback_days'), 'max(_fivetran_synced)') }} as lookback_from
+    from {{ this }}
+),
+
+changed_keys as (
+    select {{ key_columns | join(', ') }}
+    from {{ checked_cte }}
+    where _fivetran_synced > (select lookback_from from last_run) and {{ has_key }}
+
+    union
+
+    select {{ key_columns | join(', ') }}
+    from {{ this }}
+    where rejection_rule = 'orphaned_key'
+),
+
+changed_rows as (
+    select {{ checked_cte }}.*
+    from {{ checked_cte }}
+    where
+        exists (
+            select 1 from changed_keys
+            where {% for key in key_columns %}changed_keys.{{ key }} = {{ checked_cte }}.{{ key }}{{ ' and ' if not loop.last }}{% endfor %}
+        )
+        or (not ({{ has_key }}) and _fivetran_synced > (select last_synced from last_run))
 )
 {%- endmacro %}
 

@@ -44,16 +44,36 @@ unioned as (
     from events
 ),
 
-matches as (
-    select
-        unioned.activity_id,
-        rules.activity_type,
-        row_number() over (partition by unioned.activity_id order by rules.priority) as match_rank
+-- Thousands of activities share each (subject, activity type, health-check type): classify each
+-- distinct combination once, then join it back by equality.
+kinds as (
+    select distinct
+        subject,
+        activity_type_c,
+        health_check_type_c
     from unioned
+),
+
+kind_matches as (
+    select
+        kinds.subject,
+        kinds.activity_type_c,
+        kinds.health_check_type_c,
+        rules.activity_type,
+        row_number() over (
+            partition by kinds.subject, kinds.activity_type_c, kinds.health_check_type_c
+            order by rules.priority
+        ) as match_rank
+    from kinds
     inner join rules
-        on (rules.match_column = 'health_check_type_c' and lower(unioned.health_check_type_c) like rules.pattern)
-        or (rules.match_column = 'activity_type_c' and lower(unioned.activity_type_c) like rules.pattern)
-        or (rules.match_column = 'subject' and lower(unioned.subject) like rules.pattern)
+        on (rules.match_column = 'health_check_type_c' and lower(kinds.health_check_type_c) like rules.pattern)
+        or (rules.match_column = 'activity_type_c' and lower(kinds.activity_type_c) like rules.pattern)
+        or (rules.match_column = 'subject' and lower(kinds.subject) like rules.pattern)
+),
+
+kind_types as (
+    select * from kind_matches
+    where match_rank = 1
 ),
 
 final as (
@@ -66,11 +86,12 @@ final as (
         unioned.subject,
         unioned.activity_type_c,
         unioned.health_check_type_c,
-        coalesce(matches.activity_type, 'other') as activity_type
+        coalesce(kind_types.activity_type, 'other') as activity_type
     from unioned
-    left join matches
-        on unioned.activity_id = matches.activity_id
-        and matches.match_rank = 1
+    left join kind_types
+        on unioned.subject is not distinct from kind_types.subject
+        and unioned.activity_type_c is not distinct from kind_types.activity_type_c
+        and unioned.health_check_type_c is not distinct from kind_types.health_check_type_c
 )
 
 select * from final

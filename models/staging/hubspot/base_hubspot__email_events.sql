@@ -1,4 +1,4 @@
-{{ config(materialized="table") }}
+{{ config(materialized="incremental", unique_key=["email_event_id"]) }}  {# append-mostly and large: a run triages only what changed #}
 -- Every raw HubSpot e-mail event row, typed and checked, with what staging does with it.
 -- Checks, first failing wins: null_key (id, email_campaign_id, recipient), orphaned_key (a campaign
 -- the raw campaign table does not hold), unparseable_date, future_date (created), unknown_enum

@@ -1,4 +1,4 @@
-{{ config(materialized="table") }}
+{{ config(materialized="incremental", unique_key=["engagement_id"]) }}  {# append-mostly and large: a run triages only what changed #}
 -- Every raw HubSpot engagement row, typed and checked, with what staging does with it.
 -- Checks, first failing wins: null_key (id), orphaned_key (a company id the raw company table does
 -- not hold; no company at all is allowed), unparseable_date, future_date (property_hs_timestamp),

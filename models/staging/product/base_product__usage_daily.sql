@@ -1,4 +1,4 @@
-{{ config(materialized="table") }}
+{{ config(materialized="incremental", unique_key=["account_id", "usage_date"]) }}  {# append-mostly and large: a run triages only what changed #}
 -- Every raw product usage row (account x day), typed and checked, with what staging does with it.
 -- Checks, first failing wins: null_key (account_id, usage_date), orphaned_key (account not in the
 -- raw Salesforce account table), unparseable_date, future_date (usage_date), out_of_range (a

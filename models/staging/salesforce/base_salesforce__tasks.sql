@@ -1,4 +1,4 @@
-{{ config(materialized="table") }}
+{{ config(materialized="incremental", unique_key=["task_id"]) }}  {# append-mostly and large: a run triages only what changed #}
 -- Every raw Salesforce task row, typed and checked, with what staging does with it.
 -- Checks, first failing wins: null_key (id, account_id), orphaned_key (account not in the raw
 -- account table), unparseable_date, future_date (activity_date, created_date). Task type, status

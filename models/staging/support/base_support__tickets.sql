@@ -1,4 +1,4 @@
-{{ config(materialized="table") }}
+{{ config(materialized="incremental", unique_key=["ticket_id"]) }}  {# append-mostly and large: a run triages only what changed #}
 -- Every raw support ticket row, typed and checked, with what staging does with it.
 -- Checks, first failing wins: null_key (id, account_id), orphaned_key (account not in the raw
 -- Salesforce account table), unparseable_date (created_at, solved_at), future_date (created_at),
