@@ -324,3 +324,12 @@ def test_a_missing_publication_shows_what_to_run(page, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_every_tab_renders_without_error_and_is_timed(published):
+    from csi.dashboard.app import TABS
+    from csi.dashboard.timing import tab_render_seconds
+
+    seconds = tab_render_seconds(published)
+    assert list(seconds) == list(TABS)
+    assert all(0 < value < 30 for value in seconds.values()), seconds  # the 2 s target is checked by `csi bench`
