@@ -333,3 +333,28 @@ def test_every_tab_renders_without_error_and_is_timed(published):
     seconds = tab_render_seconds(published)
     assert list(seconds) == list(TABS)
     assert all(0 < value < 30 for value in seconds.values()), seconds  # the 2 s target is checked by `csi bench`
+
+
+def test_missing_and_empty_marts_show_a_message_not_a_traceback(published, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    from csi.dashboard.timing import TIMED_TAB, _render_timed_tab
+    from csi.publish import DATABASE_NAME
+
+    folder = tmp_path / "partial"
+    folder.mkdir()
+    shutil.copy(published / DATABASE_NAME, folder / DATABASE_NAME)
+    with duckdb.connect(str(folder / DATABASE_NAME)) as con:
+        con.execute("delete from marts.fct_at_risk_accounts")
+        con.execute("drop table marts.fct_health_alerts")
+        con.execute("drop table marts.fct_cs_kpis")
+    app = AppTest.from_function(_render_timed_tab, kwargs={"folder": str(folder)}, default_timeout=120)
+    for tab, message in (
+        ("At-Risk Accounts", "`marts.fct_at_risk_accounts` is published but has no rows"),
+        ("Alerts", "Not built yet: `marts.fct_health_alerts`"),
+        ("CS Operations", "Not built yet: `marts.fct_cs_kpis`"),
+    ):
+        app.session_state[TIMED_TAB] = tab
+        app.run()
+        assert not app.exception and not app.error, (tab, [e.value for e in (*app.exception, *app.error)])
+        assert any(message in info.value for info in app.info), (tab, [info.value for info in app.info])

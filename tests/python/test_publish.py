@@ -90,8 +90,8 @@ def test_a_reader_open_during_a_build_neither_blocks_it_nor_sees_partial_data(hi
     reader = threading.Thread(target=read_fresh_copies)
     reader.start()
     try:
-        # The nightly job: a real dbt build into the warehouse (here of two marts) ...
-        build(DbtProject(quiet=True), history_warehouse.today, ["fct_account_health", "fct_account_recent_activities"])
+        # The nightly job: a real dbt build into the warehouse (here of one mart) ...
+        build(DbtProject(quiet=True), history_warehouse.today, ["fct_account_recent_activities"])
         with duckdb.connect(str(warehouse)) as con:  # ... whose marts changed (fewer customers), then publish
             con.execute("delete from marts.fct_account_health where segment = 'smb'")
         after = publish(warehouse, published).tables
@@ -117,3 +117,18 @@ def test_publishing_a_warehouse_without_marts_says_what_to_run(tmp_path):
     with pytest.raises(UserError, match="csi build"):
         publish(tmp_path / "missing.duckdb", tmp_path / "published")
     assert not (tmp_path / "published" / DATABASE_NAME).exists()
+
+
+def test_csi_publish_command_reports_what_it_published(history_warehouse, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    csi = Path(sys.executable).with_name("csi")
+    env = {**os.environ, "CSI_WAREHOUSE": str(history_warehouse.path)}
+    done = subprocess.run([str(csi), "publish", "--out", str(tmp_path / "out")], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert f"published {len(_tables(history_warehouse.path))} tables to {tmp_path / 'out' / DATABASE_NAME}" in done.stdout
+    env["CSI_WAREHOUSE"] = str(tmp_path / "missing.duckdb")
+    missing = subprocess.run([str(csi), "publish", "--out", str(tmp_path / "out")], capture_output=True, text=True, env=env)
+    assert missing.returncode == 2 and missing.stderr.startswith("csi: error: no warehouse at")
