@@ -493,7 +493,8 @@ def cs_operations(published: Published) -> None:
         segments = ["All segments", *_filter_options(published, "marts.fct_cs_activity_monthly", "segment")]
         segment = st.selectbox("Segment", segments, key="activity_segment")
         monthly = published.query(
-            "select activity_month, activity_type, sum(activities) as activities, sum(accounts_touched) as accounts "
+            "select activity_month, replace(activity_type, '_', ' ') as activity_type, "
+            "sum(activities) as activities, sum(accounts_touched) as accounts "
             "from marts.fct_cs_activity_monthly where (? = 'All segments' or segment = ?) and activity_month > "
             "(select max(activity_month) from marts.fct_cs_activity_monthly) - to_months(?) "
             "group by activity_month, activity_type order by activity_month",
