@@ -61,6 +61,7 @@ def _write_database(warehouse: Path, target: Path) -> dict[str, int]:
         raise UserError(f"{warehouse} has no marts to publish: run `csi build` first")
     rows: dict[str, int] = {}
     with duckdb.connect(str(target)) as con:
+        con.execute("set enable_progress_bar = false")
         con.execute(f"attach '{warehouse}' as warehouse (read_only)")
         for schema in sorted({schema for schema, _ in tables}):
             con.execute(f'create schema "{schema}"')
@@ -74,6 +75,7 @@ def _write_database(warehouse: Path, target: Path) -> dict[str, int]:
 
 def _write_parquet(database: Path, folder: Path, tables: list[str]) -> None:
     with duckdb.connect(str(database), read_only=True) as con:
+        con.execute("set enable_progress_bar = false")
         for name in tables:
             schema, table = name.split(".")
             (folder / schema).mkdir(parents=True, exist_ok=True)
