@@ -103,7 +103,7 @@ def months(value: object) -> str:
         return MISSING
     total = int(value)
     years, rest = divmod(total, 12)
-    return f"{years}\u00a0y {rest}\u00a0mo" if years else f"{rest}\u00a0mo"
+    return f"{years}\u00a0y\u00a0{rest}\u00a0mo" if years else f"{rest}\u00a0mo"
 
 
 def sparkline(values: object, width: int = 110, height: int = 24) -> str:
