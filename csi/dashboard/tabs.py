@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import textwrap
+from urllib.parse import urlencode
 
 import altair as alt
 import pandas as pd
@@ -72,10 +73,11 @@ def metric_row(metrics: dict[str, str]) -> None:
         column.metric(label, value)
 
 
-def account_link(account_id: str, name: str) -> str:
+def account_link(account_id: str, name: object) -> str:
     """A link that opens the account drill for this account (a full reload keeps the URL shareable)."""
-    query = f"?tab=Account+drill&account={html.escape(account_id, quote=True)}"
-    return f'<a href="{query}" target="_self">{html.escape(name or account_id)}</a>'
+    query = html.escape(urlencode({"tab": "Account drill", "account": account_id}), quote=True)
+    shown = name if isinstance(name, str) and name else account_id
+    return f'<a href="?{query}" target="_self">{html.escape(shown)}</a>'
 
 
 def measure(component: str, raw_value: object) -> str:
