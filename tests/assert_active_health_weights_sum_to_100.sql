@@ -12,7 +12,9 @@ union all
 select
     '{{ var("weights_version") }}' as weights_version,
     0 as total_weight
-where not exists (
-    select 1 from {{ ref('health_weights') }}
-    where weights_version = '{{ var("weights_version") }}'
-)
+where
+    not exists (
+        select 1
+        from {{ ref('health_weights') }}
+        where weights_version = '{{ var("weights_version") }}'
+    )

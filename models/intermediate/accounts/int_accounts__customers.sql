@@ -25,7 +25,7 @@ contracts_in_force as (
         arr,
         licensed_seats,
         product_tier,
-        row_number() over (partition by account_id order by start_date desc, contract_id) as recency_rank
+        row_number() over (partition by account_id order by start_date desc, contract_id asc) as recency_rank
     from contracts
     where end_date >= {{ as_of_date() }}
 ),

@@ -44,7 +44,7 @@ ranked_drivers as (
     select
         account_id,
         label,
-        row_number() over (partition by account_id order by points_lost desc, weight desc, component) as driver_rank
+        row_number() over (partition by account_id order by points_lost desc, weight desc, component asc) as driver_rank
     from components
     where points_lost > 0
 ),
@@ -121,10 +121,13 @@ final as (
         drivers.top_driver_3,
         cast(customers.tenure_months as {{ dbt.type_int() }}) as tenure_months,
         cast(composite.components_applied as {{ dbt.type_int() }}) as components_applied,
+        -- a column per component, from a jinja loop
+        -- noqa: disable=LT02
         {% for component in var('health_components') %}
         {{ component ~ '_score' if component in enabled_health_components() else 'cast(null as ' ~ type_double() ~ ')' }}
             as {{ component }}_score{{ ',' if not loop.last }}
         {% endfor %}
+    -- noqa: enable=LT02
     from customers
     inner join composite
         on customers.account_id = composite.account_id

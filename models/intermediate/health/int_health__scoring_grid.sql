@@ -12,7 +12,10 @@ segments as (
 ),
 
 segment_specific as (
-    select distinct component, metric, segment
+    select distinct
+        component,
+        metric,
+        segment
     from grid
     where segment <> 'all'
 ),

@@ -1,0 +1,155 @@
+"""Stand-ins for dbt and our macros when sqlfluff's jinja templater renders a model.
+
+sqlfluff lints the SQL written in the model files; what a macro expands to is checked by dbt
+(compile, contracts, tests) on every engine. Each stand-in renders a small expression or CTE of the
+same shape as the real macro, so the text around it parses. dbt's templater would render the real
+macros, but it compiles the whole project per run (over 5 minutes here against 10 s).
+"""
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import yaml
+
+_PROJECT_VARS = yaml.safe_load((Path(__file__).parents[1] / "dbt_project.yml").read_text())["vars"]
+
+
+def _call(name):
+    return lambda *args, **kwargs: f"{name}({', '.join(str(a) for a in args)})"
+
+
+def var(name, default=None):
+    value = _PROJECT_VARS.get(name)
+    if value is None:
+        return "null" if default is None else default
+    return value
+
+
+def _datediff(first, second, part):
+    return f"date_diff('{part}', {first}, {second})"
+
+
+def _dateadd(part, interval, expression):
+    return f"date_add({expression}, {interval})"
+
+
+dbt = SimpleNamespace(
+    datediff=_datediff,
+    dateadd=_dateadd,
+    date_trunc=lambda part, expression: f"date_trunc('{part}', {expression})",
+    concat=lambda fields: f"concat({', '.join(fields)})",
+    split_part=lambda string, delimiter, part: f"split_part({string}, {delimiter}, {part})",
+    type_string=lambda: "varchar",
+    type_int=lambda: "integer",
+    type_bigint=lambda: "bigint",
+    type_float=lambda: "float",
+    type_numeric=lambda: "numeric",
+    type_boolean=lambda: "boolean",
+    type_timestamp=lambda: "timestamp",
+    safe_cast=lambda expression, data_type: f"cast({expression} as {data_type})",
+    any_value=_call("any_value"),
+    bool_or=_call("bool_or"),
+    last_day=lambda date, part: f"last_day({date})",
+    hash=_call("md5"),
+    date_spine=lambda part, start, end: f"select {start} as date_{part}",
+)
+
+
+def as_of_date():
+    return "cast('2026-06-30' as date)"
+
+
+def type_double():
+    return "double precision"
+
+
+def safe_cast(expression, data_type):
+    return f"try_cast({expression} as {data_type})"
+
+
+def safe_divide(numerator, denominator):
+    return f"cast({numerator} as double precision) / nullif({denominator}, 0)"
+
+
+def source_columns(source_name, table_name):
+    return "*"
+
+
+def typed_columns(name, *args, **kwargs):
+    return f"null as {name}"
+
+
+def triage(checked_cte, key_columns):
+    return f"triaged as (\n    select * from {checked_cte}\n)"
+
+
+def component_metric_scores(measured_cte, component, *args, **kwargs):
+    return f"component_scores as (\n    select * from {measured_cte}\n)"
+
+
+def snapshot_valid_on(date, relation):
+    return f"{date} between {relation}.dbt_valid_from and coalesce({relation}.dbt_valid_to, {date})"
+
+
+def is_unparseable(column, data_type):
+    return f"{column} is null"
+
+
+def is_after_sync(column):
+    return f"{column} > _fivetran_synced"
+
+
+def is_orphaned(*args, **kwargs):
+    return "false"
+
+
+def is_unknown_value(*args, **kwargs):
+    return "false"
+
+
+def json_object_of(columns):
+    return f"json_object({', '.join(columns)})"
+
+
+clean_text = _call("clean_text")
+median = _call("median")
+quarter_label = _call("quarter_label")
+record_key = _call("record_key")
+web_domain = _call("web_domain")
+json_entries = _call("json_entries")
+json_members = _call("json_members")
+json_number = _call("json_number")
+json_string = _call("json_string")
+json_truthy = _call("json_truthy")
+json_unpack_object = _call("json_unpack_object")
+json_value_type = _call("json_value_type")
+python_clamp = _call("python_clamp")
+python_float_sum = _call("python_float_sum")
+python_format_percent = _call("python_format_percent")
+python_format_thousands = _call("python_format_thousands")
+python_format_two_decimals = _call("python_format_two_decimals")
+python_round = _call("python_round")
+
+
+def health_component_enabled(component):
+    return True
+
+
+def enabled_health_components():
+    return list(var("health_components"))
+
+
+def enabled_sources():
+    return sorted(set(var("health_components").values()) | {"hubspot", "support"})
+
+
+def staged_sources():
+    return [
+        {"source": "salesforce", "table": "account", "base_model": "base_salesforce__accounts", "key": ["account_id"]},
+        {"source": "product", "table": "usage_daily", "base_model": "base_product__usage_daily",
+         "key": ["account_id", "usage_date"]},
+    ]
+
+
+def candidate_weighted_sum(weights, column):
+    return f" + coalesce({column}, 0)"
