@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 -- Per customer, whether each of the six CS Operations KPIs is due (counts in the denominator) and
 -- met (counts in the numerator), as 1/0. The definitions, all measured back from the as-of date:
 --   health_check: every customer; met when a health check was logged in the last
@@ -14,6 +15,7 @@
 --     before the end.
 --   value_email: every customer; met when a value-driven e-mail (email_campaign_categories) was
 --     delivered to one of its contacts in the last email_window_days.
+-- A table: the KPI, summary and leaderboard marts all read it.
 
 {%- set qbr_segments = var('qbr_coverage_segments') %}
 
