@@ -113,6 +113,22 @@ def demo(
 
 
 @app.command()
+def bench(
+    sizes: Annotated[list[int] | None, typer.Option("--size", help="Accounts per size (repeatable; default 1,000, 100,000 and 1,000,000).")] = None,
+    work: Annotated[Path, typer.Option(help="Where generated data and warehouses are kept (and reused) between runs.")] = Path("bench/runs"),
+    out: Annotated[Path, typer.Option(help="Folder for results.md, results.json and results.png.")] = Path("bench"),
+    today: Annotated[str | None, typer.Option(help="Last night of the generated history (default: 2026-06-30).")] = "2026-06-30",
+) -> None:
+    """Measure the full build, a nightly incremental run, the floor and a polars score at each size."""
+    from csi.bench.run import bench as run_bench
+
+    sizes = sizes or [1_000, 100_000, 1_000_000]
+    if any(size < 100 for size in sizes):
+        raise UserError("--size must be at least 100 accounts")
+    run_bench(sorted(sizes), work, out, parse_date(today, "--today"))
+
+
+@app.command()
 def backtest(
     weights: Annotated[Path, typer.Option(help="Candidate weights CSV in the shape of seeds/health/health_weights.csv.")],
     as_of: Annotated[str | None, typer.Option(help="As-of date of the build (default: the last night in the score history).")] = None,

@@ -1,0 +1,107 @@
+"""bench/results.md (the figures, the ratios against the targets, the machine), results.json and
+results.png, written from one run's measurements."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+
+from csi.bench.run import SizeResult
+
+TARGET_ACCOUNTS = 100_000
+FULL_BUILD_TARGET_SECONDS = 120
+NIGHTLY_SHARE_TARGET = 0.15
+FLOOR_RATIO_TARGET = 1.5
+PEAK_MEMORY_TARGET_MB = 8 * 1024
+DASHBOARD_TAB_TARGET_SECONDS = 2
+PLOTTED = ["full build", "nightly build", "floor: models' SQL", "floor: raw scan", "publish"]
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def targets(results: list[SizeResult]) -> list[tuple[str, str, str]]:
+    """(target, measured, verdict) for each target whose size this run measured."""
+    rows = []
+    by_size = {result.accounts: result for result in results}
+    if (at := by_size.get(TARGET_ACCOUNTS)) is not None:
+        full, nightly = at.work("full build"), at.work("nightly build")
+        floor = at.work("floor: models' SQL")
+        rows += [
+            (f"full build under {FULL_BUILD_TARGET_SECONDS} s at 100K", f"{full:.0f} s",
+             _met(full < FULL_BUILD_TARGET_SECONDS)),
+            ("nightly build under 15 % of the full build at 100K", f"{nightly / full:.0%} ({nightly:.0f} s)",
+             _met(nightly / full < NIGHTLY_SHARE_TARGET)),
+            ("full build under 1.5× the floor (models' SQL without dbt) at 100K", f"{full / floor:.2f}×",
+             _met(full / floor < FLOOR_RATIO_TARGET)),
+        ]
+        if at.dashboard_tabs:
+            slowest = max(at.dashboard_tabs, key=at.dashboard_tabs.get)
+            rows.append((f"every dashboard tab within {DASHBOARD_TAB_TARGET_SECONDS} s at 100K",
+                         f"slowest: {slowest} {at.dashboard_tabs[slowest]:.2f} s",
+                         _met(at.dashboard_tabs[slowest] < DASHBOARD_TAB_TARGET_SECONDS)))
+    for result in results:
+        polars = result.work("polars score")
+        rows.append((f"score models faster than polars at {result.accounts:,}",
+                     f"dbt {result.score_models_seconds:.2f} s vs polars {polars:.2f} s",
+                     _met(result.score_models_seconds < polars)))
+    if (largest := by_size.get(1_000_000)) is not None:
+        peak = largest.steps["full build"].peak_mb
+        rows.append(("1M full build peak memory under 8 GB", f"{peak / 1024:.1f} GB", _met(peak < PEAK_MEMORY_TARGET_MB)))
+    return rows
+
+
+def write_report(results: list[SizeResult], machine: dict[str, str], started: datetime, out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "# Benchmark results", "",
+        f"`csi bench --sizes {' '.join(str(r.accounts) for r in results)}`, started {started:%Y-%m-%d %H:%M} UTC. "
+        "Every figure below comes from this one run; the machine is shared, so read the ratios.", "",
+        "Wall seconds are the child process's (interpreter and dbt start-up included); work seconds are "
+        "what the step timed itself (dbt's build after parsing, the SQL, the polars job after its imports).", "",
+        "## Targets", "", "| target | measured | |", "|---|---|---|",
+        *[f"| {target} | {measured} | {verdict} |" for target, measured, verdict in targets(results)], "",
+        "## Steps", "", "| accounts | raw rows | step | wall s | work s | peak memory MB |", "|---:|---:|---|---:|---:|---:|",
+    ]
+    for result in results:
+        for step, m in result.steps.items():
+            work = f"{m.work_seconds:.1f}" if m.work_seconds is not None else ""
+            lines.append(f"| {result.accounts:,} | {result.raw_rows:,} | {step} | {m.seconds:.1f} | {work} | {m.peak_mb:,.0f} |")
+        lines.append(f"| {result.accounts:,} | {result.raw_rows:,} | score models (dbt's timing, inside the full build) "
+                     f"| | {result.score_models_seconds:.2f} | |")
+    tabs = [r for r in results if r.dashboard_tabs]
+    if tabs:
+        lines += ["", "## Dashboard tabs (cold render over the published copy, seconds)", "",
+                  "| tab | " + " | ".join(f"{r.accounts:,}" for r in tabs) + " |",
+                  "|---|" + "---:|" * len(tabs)]
+        for tab in tabs[0].dashboard_tabs:
+            lines.append(f"| {tab} | " + " | ".join(f"{r.dashboard_tabs.get(tab, float('nan')):.2f}" for r in tabs) + " |")
+    lines += ["", "## Machine", "", *[f"- {key}: {value}" for key, value in machine.items()], ""]
+    (out_dir / "results.md").write_text("\n".join(lines))
+    (out_dir / "results.json").write_text(json.dumps([asdict(r) for r in results], indent=2))
+    plot(results, out_dir / "results.png")
+
+
+def plot(results: list[SizeResult], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(9, 5))
+    width = 0.8 / len(PLOTTED)
+    for i, step in enumerate(PLOTTED):
+        values = [r.work(step) if step in r.steps else 0 for r in results]
+        axis.bar([x + i * width for x in range(len(results))], values, width, label=step)
+    axis.set_xticks([x + width * (len(PLOTTED) - 1) / 2 for x in range(len(results))],
+                    [f"{r.accounts:,} accounts" for r in results])
+    axis.set_yscale("log")
+    axis.set_ylabel("seconds (log scale)")
+    axis.set_title("Client Success Intelligence: build, nightly run and the floor")
+    axis.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)

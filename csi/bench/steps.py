@@ -1,0 +1,55 @@
+"""The steps the benchmark measures, each run as `python -m csi.bench.steps STEP ARGS` in a child
+process of its own, so its time and peak memory are its own. A step prints `seconds=<s>` for the
+part worth timing without the interpreter's start-up (dbt's and polars' imports take seconds)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from csi.paths import PROJECT_DIR
+
+
+def build(as_of: str) -> None:
+    """Seeds and the full `dbt build` (models, snapshots, tests) as of a date; no publishing."""
+    from csi.build import build as build_project
+    from csi.dbt import DbtProject
+
+    project = DbtProject(quiet=True)
+    project.parse()
+    started = time.perf_counter()
+    build_project(project, as_of=date.fromisoformat(as_of))
+    print(f"seconds={time.perf_counter() - started:.3f}")
+
+
+def floor_models(warehouse: str, manifest: str) -> None:
+    from csi.bench.floor import run_models
+
+    started = time.perf_counter()
+    run_models(Path(warehouse), json.loads(Path(manifest).read_text()))
+    print(f"seconds={time.perf_counter() - started:.3f}")
+
+
+def floor_scan(warehouse: str, manifest: str) -> None:
+    from csi.bench.floor import scan_sources
+
+    started = time.perf_counter()
+    scan_sources(Path(warehouse), json.loads(Path(manifest).read_text()))
+    print(f"seconds={time.perf_counter() - started:.3f}")
+
+
+def polars_score(inputs: str, as_of: str) -> None:
+    from csi.bench.polars_score import polars_health_scores
+
+    started = time.perf_counter()
+    scores = polars_health_scores(Path(inputs), date.fromisoformat(as_of), PROJECT_DIR / "seeds" / "health")
+    print(f"seconds={time.perf_counter() - started:.3f} accounts={scores.height}")
+
+
+STEPS = {"build": build, "floor-models": floor_models, "floor-scan": floor_scan, "polars-score": polars_score}
+
+if __name__ == "__main__":
+    STEPS[sys.argv[1]](*sys.argv[2:])

@@ -1,0 +1,58 @@
+"""The benchmark's bookkeeping (the measurements themselves run in `csi bench`, never in tests)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from csi.bench.measure import measure
+from csi.bench.report import write_report
+from csi.bench.run import SizeResult, score_model_ids
+from csi.errors import UserError
+
+
+def test_a_measured_step_reports_its_time_memory_and_own_timing(tmp_path: Path) -> None:
+    log = tmp_path / "bench.log"
+    code = "import time; block = bytearray(200 * 2**20); time.sleep(0.5); print('seconds=0.25')"
+    measured = measure("allocate", [sys.executable, "-c", code], log)
+    assert measured.seconds >= 0.5 and measured.work_seconds == 0.25
+    assert measured.peak_mb >= 200
+    with pytest.raises(UserError, match="bench step 'fails' failed"):
+        measure("fails", [sys.executable, "-c", "raise SystemExit(3)"], log)
+
+
+def test_the_score_models_lie_between_the_score_inputs_and_the_mart(history_warehouse) -> None:
+    manifest = json.loads((history_warehouse.path.parent / "target" / "manifest.json").read_text())
+    names = {uid.split(".")[-1] for uid in score_model_ids(manifest)}
+    assert {"int_accounts__customers", "int_health__usage", "int_health__account_scores", "fct_account_health"} <= names
+    assert not any(name.startswith(("stg_", "base_")) for name in names)
+    assert "int_activities__classified" not in names  # an input the polars job reads too
+
+
+def test_the_report_compares_each_target_with_what_one_run_measured(tmp_path: Path) -> None:
+    from csi.bench.measure import Measurement
+
+    def steps(full: float, nightly: float, floor: float, polars: float, peak: float) -> dict[str, Measurement]:
+        return {"full build": Measurement("full build", full + 5, peak, full),
+                "nightly build": Measurement("nightly build", nightly + 5, 900, nightly),
+                "floor: models' SQL": Measurement("floor: models' SQL", floor + 1, 800, floor),
+                "floor: raw scan": Measurement("floor: raw scan", 3, 300, 2),
+                "polars score": Measurement("polars score", polars + 3, 500, polars)}
+
+    results = [SizeResult(100_000, 40_000_000, steps(100, 12, 80, 2.0, 6000), score_models_seconds=1.5,
+                          dashboard_tabs={"Health Score": 0.4, "Alerts": 2.5}),
+               SizeResult(1_000_000, 400_000_000, steps(1500, 100, 900, 20.0, 9000), score_models_seconds=30)]
+    write_report(results, {"cpu": "test"}, datetime(2026, 11, 23, tzinfo=UTC), tmp_path)
+    report = (tmp_path / "results.md").read_text()
+    assert "| full build under 120 s at 100K | 100 s | met |" in report
+    assert "| nightly build under 15 % of the full build at 100K | 12% (12 s) | met |" in report
+    assert "| full build under 1.5× the floor (models' SQL without dbt) at 100K | 1.25× | met |" in report
+    assert "slowest: Alerts 2.50 s | **not met** |" in report
+    assert "| score models faster than polars at 1,000,000 | dbt 30.00 s vs polars 20.00 s | **not met** |" in report
+    assert "| 1M full build peak memory under 8 GB | 8.8 GB | **not met** |" in report
+    assert json.loads((tmp_path / "results.json").read_text())[0]["accounts"] == 100_000
+    assert (tmp_path / "results.png").stat().st_size > 10_000
