@@ -70,10 +70,9 @@ weekly_scores as (
     from at_risk
     cross join weekly_points
     inner join history
-        on
-            at_risk.account_id = history.account_id
-            and cast(history.dbt_valid_from as date) <= weekly_points.point_date
-            and (history.dbt_valid_to is null or cast(history.dbt_valid_to as date) > weekly_points.point_date)
+        on at_risk.account_id = history.account_id
+        and cast(history.dbt_valid_from as date) <= weekly_points.point_date
+        and (history.dbt_valid_to is null or cast(history.dbt_valid_to as date) > weekly_points.point_date)
 ),
 
 sparklines as (
