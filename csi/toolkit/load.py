@@ -39,50 +39,53 @@ def load_portfolio(con: duckdb.DuckDBPyConnection, path: Path, as_of: dt.date, d
             "select json as document from read_json_objects(?, format = 'unstructured', maximum_object_size = ?)",
             [str(path), size],
         )
-        documents, document_type, customers_type, customer_count, non_objects = con.execute(
-            """
+        # One parse of the whole file: the customers as a list of JSON objects (NULL unless the file
+        # is an object whose "customers" is a list). Each JSON function re-reads the text it gets,
+        # so the checks below look at the whole document only when this shape is not there.
+        con.execute(
+            f"""
+            create or replace table {schema}.portfolio_customers as
             select
-                count(*),
-                min(json_type(document)),
-                min(json_type(document, '$.customers')),
-                min(json_array_length(document, '$.customers')),
-                min(case when json_type(document, '$.customers') = 'ARRAY' then
-                    len(list_filter(json_transform(document -> '$.customers', '["JSON"]'),
-                        lambda c: coalesce(json_type(c), 'NULL') <> 'OBJECT')) end)
-            from toolkit_document
+                cast(unnest(range(1, len(customers) + 1)) as integer) as customer_index,
+                unnest(customers) as customer
+            from (
+                select json_transform(document, '{{"customers": ["JSON"]}}').customers as customers
+                from toolkit_document
+            )
             """
-        ).fetchone()
+        )
+        documents = con.execute("select count(*) from toolkit_document").fetchone()[0]
     except duckdb.Error:
         _explain_python_only_json(path)
         raise
     if documents != 1:
         _explain_python_only_json(path)
-    if document_type != "OBJECT":
-        raise UserError(f"{path}: the top level is not a JSON object, so there is no \"customers\" list to read")
-    if customers_type is None or _falsy_customers(con, customers_type):
-        raise UserError(f"{NO_CUSTOMERS} ({path})")
-    if customers_type != "ARRAY":
-        raise UserError(f"{path}: \"customers\" is not a list of customer objects")
+    customer_count, non_objects = con.execute(
+        f"select count(*), count(*) filter (where coalesce(json_type(customer), 'NULL') <> 'OBJECT') "
+        f"from {schema}.portfolio_customers"
+    ).fetchone()
+    if customer_count == 0:
+        _refuse_document(con, path)
     if non_objects:
         raise UserError(f"{path}: {non_objects} entries of \"customers\" are not customer objects")
-    con.execute(
-        f"""
-        create or replace table {schema}.portfolio_customers as
-        select
-            cast(unnest(range(1, len(customers) + 1)) as integer) as customer_index,
-            unnest(customers) as customer
-        from (
-            select json_transform(document -> '$.customers', '["JSON"]') as customers
-            from toolkit_document
-        )
-        """
-    )
     con.execute(
         f"create or replace table {schema}.portfolio as select ?::varchar as source_file, ?::date as as_of_date",
         [str(path), as_of.isoformat()],
     )
     con.execute("drop table toolkit_document")
     return int(customer_count)
+
+
+def _refuse_document(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """The file holds no list of customers: say which of the scripts' refusals applies."""
+    document_type, customers_type = con.execute(
+        "select json_type(document), json_type(document, '$.customers') from toolkit_document"
+    ).fetchone()
+    if document_type != "OBJECT":
+        raise UserError(f"{path}: the top level is not a JSON object, so there is no \"customers\" list to read")
+    if customers_type is None or _falsy_customers(con, customers_type):
+        raise UserError(f"{NO_CUSTOMERS} ({path})")
+    raise UserError(f"{path}: \"customers\" is not a list of customer objects")
 
 
 def _falsy_customers(con: duckdb.DuckDBPyConnection, customers_type: str) -> bool:
