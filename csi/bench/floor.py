@@ -11,11 +11,10 @@ import duckdb
 CREATES = {"view": "view", "table": "table", "incremental": "table"}
 
 
-def ordered_models(manifest: dict) -> list[dict]:
-    """The project's models that build a relation, parents first (ephemeral ones are inlined)."""
+def ordered_models(manifest: dict, built: set[str]) -> list[dict]:
+    """The models the build built (ephemeral ones are inlined), parents first."""
     models = {uid: node for uid, node in manifest["nodes"].items()
-              if node["resource_type"] == "model" and node["config"]["materialized"] in CREATES
-              and node.get("compiled_code")}
+              if uid in built and node["config"]["materialized"] in CREATES and node.get("compiled_code")}
     graph = {uid: [p for p in node["depends_on"]["nodes"] if p in models] for uid, node in models.items()}
     return [models[uid] for uid in TopologicalSorter(graph).static_order()]
 
@@ -28,15 +27,18 @@ def connect(warehouse: Path, database: str) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def run_models(warehouse: Path, manifest: dict) -> int:
-    models = ordered_models(manifest)
+def run_models(warehouse: Path, manifest: dict, built: set[str]) -> int:
+    models = ordered_models(manifest, built)
     con = connect(warehouse, models[0]["database"])
     for node in models:
         relation = f'"{node["database"]}"."{node["schema"]}"."{node["alias"]}"'
         con.execute(f'create schema if not exists "{node["schema"]}"')
         kind = CREATES[node["config"]["materialized"]]
-        other = "table" if kind == "view" else "view"
-        con.execute(f"drop {other} if exists {relation}")
+        existing = con.execute("select table_type from information_schema.tables where table_catalog = ? "
+                               "and table_schema = ? and table_name = ?",
+                               [node["database"], node["schema"], node["alias"]]).fetchall()
+        if existing and (existing[0][0] == "VIEW") != (kind == "view"):
+            con.execute(f"drop {'view' if existing[0][0] == 'VIEW' else 'table'} {relation}")
         con.execute(f"create or replace {kind} {relation} as {node['compiled_code']}")
     return len(models)
 

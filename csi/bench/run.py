@@ -133,8 +133,8 @@ def bench_size(accounts: int, work_dir: Path, today: date, console: Console) -> 
 
     floor = root / "floor.duckdb"
     shutil.copy(full, floor)
-    run("floor: models' SQL", step_command("floor-models", str(floor), str(manifest_path)))
-    run("floor: raw scan", step_command("floor-scan", str(floor), str(manifest_path)))
+    run("floor: models' SQL", step_command("floor-models", str(floor), str(root / "target_full")))
+    run("floor: raw scan", step_command("floor-scan", str(floor), str(root / "target_full")))
     floor.unlink()
 
     inputs = root / "score_inputs"

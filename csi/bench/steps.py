@@ -25,19 +25,23 @@ def build(as_of: str) -> None:
     print(f"seconds={time.perf_counter() - started:.3f}")
 
 
-def floor_models(warehouse: str, manifest: str) -> None:
+def floor_models(warehouse: str, target: str) -> None:
+    """The models the build ran, from its manifest and run results in the dbt target folder."""
     from csi.bench.floor import run_models
 
+    manifest = json.loads((Path(target) / "manifest.json").read_text())
+    results = json.loads((Path(target) / "run_results.json").read_text())["results"]
+    built = {result["unique_id"] for result in results if result["status"] == "success"}
     started = time.perf_counter()
-    run_models(Path(warehouse), json.loads(Path(manifest).read_text()))
+    run_models(Path(warehouse), manifest, built)
     print(f"seconds={time.perf_counter() - started:.3f}")
 
 
-def floor_scan(warehouse: str, manifest: str) -> None:
+def floor_scan(warehouse: str, target: str) -> None:
     from csi.bench.floor import scan_sources
 
     started = time.perf_counter()
-    scan_sources(Path(warehouse), json.loads(Path(manifest).read_text()))
+    scan_sources(Path(warehouse), json.loads((Path(target) / "manifest.json").read_text()))
     print(f"seconds={time.perf_counter() - started:.3f}")
 
 
