@@ -43,12 +43,13 @@ counted as (
 final as (
     select
         source_table,
-        raw_rows,
-        staged_rows,
-        deduplicated_rows,
-        deleted_rows,
-        quarantined_rows,
-        raw_rows - (staged_rows + deduplicated_rows + deleted_rows + quarantined_rows) as unaccounted_rows
+        cast(raw_rows as {{ dbt.type_bigint() }}) as raw_rows,
+        cast(staged_rows as {{ dbt.type_bigint() }}) as staged_rows,
+        cast(deduplicated_rows as {{ dbt.type_bigint() }}) as deduplicated_rows,
+        cast(deleted_rows as {{ dbt.type_bigint() }}) as deleted_rows,
+        cast(quarantined_rows as {{ dbt.type_bigint() }}) as quarantined_rows,
+        cast(raw_rows - (staged_rows + deduplicated_rows + deleted_rows + quarantined_rows) as {{ dbt.type_bigint() }})
+            as unaccounted_rows
     from counted
 )
 
