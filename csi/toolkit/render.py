@@ -195,19 +195,28 @@ def _health_json(rows, total, average, green, yellow, red) -> Iterator[str]:
 
 _CHURN_SQL = """
 select
-    c.customer_id_type, c.customer_id, c.customer_id_json, c.name_type, c.name, c.name_json,
+    c.customer_index, c.customer_id_type, c.customer_id, c.customer_id_json, c.name_type, c.name, c.name_json,
     c.segment_type, c.segment, c.segment_json, c.arr_type, c.arr, c.arr_json,
     c.risk_score, c.raw_score, c.risk_tier, c.risk_label, c.urgency_multiplier, c.days_to_renewal,
     c.usage_decline_score, c.engagement_drop_score, c.support_issues_score, c.relationship_signals_score,
-    c.commercial_factors_score, w.warnings
+    c.commercial_factors_score
 from marts.fct_toolkit_portfolio_churn_risk as c
-left join (
-    select customer_index, list(struct_pack(severity := severity, signal := signal) order by warning_number) as warnings
-    from marts.fct_toolkit_portfolio_churn_warnings
-    group by customer_index
-) as w on c.customer_index = w.customer_index
 order by c.report_rank
 """
+
+_WARNINGS_SQL = """
+select customer_index, severity, signal
+from marts.fct_toolkit_portfolio_churn_warnings
+order by customer_index, warning_number
+"""
+
+
+def _warnings(con: duckdb.DuckDBPyConnection) -> dict[int, list[dict]]:
+    found: dict[int, list[dict]] = {}
+    for customer_index, severity, signal in _rows(con, _WARNINGS_SQL):
+        found.setdefault(customer_index, []).append({"severity": severity, "signal": signal})
+    return found
+
 
 _GROUPS = ["usage_decline", "engagement_drop", "support_issues", "relationship_signals", "commercial_factors"]
 
@@ -223,7 +232,8 @@ def churn(con: duckdb.DuckDBPyConnection, output_format: str) -> Iterator[str]:
     playbooks: dict[str, list[str]] = {}
     for tier, _step, action in con.execute("select distinct risk_tier, step, action from marts.fct_toolkit_portfolio_churn_actions order by risk_tier, step").fetchall():
         playbooks.setdefault(tier, []).append(action)
-    rows = _rows(con, _CHURN_SQL)
+    warnings_by_customer = _warnings(con)
+    rows = ((*row[1:], warnings_by_customer.get(row[0])) for row in _rows(con, _CHURN_SQL))
     if output_format == "json":
         yield ('{\n  "report": "churn_risk_analysis",\n  "summary": {\n'
                f'    "total_customers": {total},\n    "critical_count": {critical},\n'
