@@ -73,6 +73,17 @@ def test_the_cli_prints_the_report(oracle: Oracle, tmp_path: Path, tool: str) ->
     assert out.getvalue() == oracle.report(tool, path, "text", TODAY)
 
 
+@requires_seeds
+def test_today_moves_only_the_churn_report(tmp_path: Path) -> None:
+    """--today is the scripts' clock: churn counts days to renewal from it; health and expansion
+    never read it."""
+    path = tmp_path / "sample_customer_data.json"
+    path.write_text(json.dumps(seed_sample_input()))
+    early, late = (reports(path, dt.date.fromisoformat(day), WANTED) for day in ("2026-03-01", "2026-11-30"))
+    for tool, output_format in WANTED:
+        assert (early[(tool, output_format)] == late[(tool, output_format)]) == (tool != "churn")
+
+
 # ----------------------------------------------------------------------------- random portfolios
 
 _NUMBERS = [0, 0.0, -0.0, 5, 5.0, 0.1, 0.05, 0.15, 0.25, 2.675, 100, 1, True, False]
