@@ -31,9 +31,9 @@ follow_on_candidates as (
     from ended
     inner join contracts as follow_on
         on ended.account_id = follow_on.account_id
-            and ended.start_date < follow_on.start_date
-            and {{ dbt.dateadd('day', var('renewal_grace_days'), 'ended.end_date') }} >= follow_on.start_date
-            and ended.contract_id <> follow_on.contract_id
+        and ended.start_date < follow_on.start_date
+        and {{ dbt.dateadd('day', var('renewal_grace_days'), 'ended.end_date') }} >= follow_on.start_date
+        and ended.contract_id <> follow_on.contract_id
 ),
 
 follow_ons as (

@@ -42,7 +42,7 @@ final as (
     from looked_back
     left join probabilities
         on looked_back.contract_id = probabilities.contract_id
-            and {{ snapshot_valid_on('looked_back.lookback_date', 'probabilities') }}
+        and {{ snapshot_valid_on('looked_back.lookback_date', 'probabilities') }}
 )
 
 select * from final

@@ -43,7 +43,7 @@ account_months as (
     from months
     inner join contracts
         on months.month_end >= contracts.start_date
-            and {{ dbt.dateadd('day', -1, 'months.month_start') }} <= contracts.end_date
+        and {{ dbt.dateadd('day', -1, 'months.month_start') }} <= contracts.end_date
     group by contracts.account_id, months.month_start, months.month_end
 ),
 

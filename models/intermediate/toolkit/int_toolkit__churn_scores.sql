@@ -220,7 +220,11 @@ tiered as (
             select min_by(tiers.risk_tier, tiers.search_order)
             from tiers
             where scored.risk_score between tiers.min_score and tiers.max_score
-        ), (select min(tiers.risk_tier) from tiers where tiers.is_fallback)) as risk_tier
+        ), (
+            select min(tiers.risk_tier)
+            from tiers
+            where tiers.is_fallback
+        )) as risk_tier
     from scored
 ),
 

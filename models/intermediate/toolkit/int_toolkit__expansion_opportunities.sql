@@ -126,20 +126,20 @@ tier_walk as (
         case when tiers_offered.tier_uplift > tiers_offered.current_uplift
             and tiers_offered.incremental > tier_walk.best_revenue
             and (tier_walk.best_tier is null or tiers_offered.tier_uplift < tier_walk.best_uplift)
-            then tiers_offered.incremental_rounded else tier_walk.best_revenue end,
+            then tiers_offered.incremental_rounded else tier_walk.best_revenue end as best_revenue,
         case when tiers_offered.tier_uplift > tiers_offered.current_uplift
             and tiers_offered.incremental > tier_walk.best_revenue
             and (tier_walk.best_tier is null or tiers_offered.tier_uplift < tier_walk.best_uplift)
-            then tiers_offered.tier else tier_walk.best_tier end,
+            then tiers_offered.tier else tier_walk.best_tier end as best_tier,
         case when tiers_offered.tier_uplift > tiers_offered.current_uplift
             and tiers_offered.incremental > tier_walk.best_revenue
             and (tier_walk.best_tier is null or tiers_offered.tier_uplift < tier_walk.best_uplift)
             then coalesce(best_known.tier_uplift, parameters.expansion_unknown_best_tier_uplift)
-            else tier_walk.best_uplift end,
+            else tier_walk.best_uplift end as best_uplift,
         case when tiers_offered.tier_uplift > tiers_offered.current_uplift
             and tiers_offered.incremental > tier_walk.best_revenue
             and (tier_walk.best_tier is null or tiers_offered.tier_uplift < tier_walk.best_uplift)
-            then tiers_offered.incremental else tier_walk.best_incremental end
+            then tiers_offered.incremental else tier_walk.best_incremental end as best_incremental
     from tier_walk
     inner join tiers_rounded as tiers_offered
         on tier_walk.customer_index = tiers_offered.customer_index
@@ -305,7 +305,7 @@ final as (
     select
         customer_index,
         found_order,
-        row_number() over (partition by customer_index order by priority_score desc, found_order) as priority_rank,
+        row_number() over (partition by customer_index order by priority_score desc, found_order asc) as priority_rank,
         opportunity_type,
         category,
         target_tier,

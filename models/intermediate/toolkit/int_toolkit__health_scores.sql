@@ -215,7 +215,7 @@ final as (
             when overall_scores.{{ dimension }}_score - overall_scores.previous_{{ dimension }}_score
                 > parameters.health_trend_threshold then 'improving'
             when overall_scores.{{ dimension }}_score - overall_scores.previous_{{ dimension }}_score
-                < - parameters.health_trend_threshold then 'declining'
+                < -parameters.health_trend_threshold then 'declining'
             else 'stable'
         end as {{ dimension }}_trend,
         {%- endfor %}

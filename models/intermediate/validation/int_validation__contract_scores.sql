@@ -29,8 +29,8 @@ at_lookback as (
     from predictions
     inner join score_history
         on predictions.account_id = score_history.account_id
-            and predictions.lookback_date >= score_history.valid_from_date
-            and predictions.lookback_date < score_history.valid_to_date
+        and predictions.lookback_date >= score_history.valid_from_date
+        and predictions.lookback_date < score_history.valid_to_date
 ),
 
 run_up as (
@@ -44,7 +44,7 @@ run_up as (
     from predictions
     inner join score_history
         on predictions.account_id = score_history.account_id
-            and predictions.end_date >= score_history.valid_from_date
+        and predictions.end_date >= score_history.valid_from_date
     where predictions.is_churned
     group by score_history.weights_version, predictions.contract_id
 ),
@@ -69,7 +69,7 @@ final as (
     from at_lookback
     left join run_up
         on at_lookback.weights_version = run_up.weights_version
-            and at_lookback.contract_id = run_up.contract_id
+        and at_lookback.contract_id = run_up.contract_id
 )
 
 select * from final

@@ -35,10 +35,10 @@ band_transitions as (
     from changes
     inner join bands as now_band
         on changes.segment = now_band.segment
-            and changes.score_band = now_band.band
+        and changes.score_band = now_band.band
     inner join bands as before_band
         on changes.segment = before_band.segment
-            and changes.previous_score_band = before_band.band
+        and changes.previous_score_band = before_band.band
     where changes.score_band <> changes.previous_score_band
 ),
 

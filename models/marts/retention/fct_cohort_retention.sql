@@ -48,7 +48,7 @@ curve_points as (
     from cohort_members
     inner join quarter_ends
         on cohort_members.account_id = quarter_ends.account_id
-            and cohort_members.cohort_quarter_start <= quarter_ends.quarter_start
+        and cohort_members.cohort_quarter_start <= quarter_ends.quarter_start
 ),
 
 cohort_sizes as (

@@ -15,7 +15,7 @@ scores as (
 final as (
     select
         scores.customer_index,
-        row_number() over (order by scores.risk_score desc, scores.customer_index) as report_rank,
+        row_number() over (order by scores.risk_score desc, scores.customer_index asc) as report_rank,
         customers.customer_id_type,
         customers.customer_id,
         customers.customer_id_json,

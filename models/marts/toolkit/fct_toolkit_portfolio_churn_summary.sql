@@ -41,7 +41,11 @@ totals as (
     select
         (select count(*) from risk) as total_customers,
         {%- for tier in ['critical', 'high', 'medium', 'low'] %}
-        (select count(*) from risk where risk_tier = '{{ tier }}') as {{ tier }}_count,
+        (
+            select count(*)
+            from risk
+            where risk_tier = '{{ tier }}'
+        ) as {{ tier }}_count,
         {%- endfor %}
         (select max(first_float_index) from at_risk) is not null as arr_at_risk_is_float,
         (select integer_part from integer_prefix) as integer_part,

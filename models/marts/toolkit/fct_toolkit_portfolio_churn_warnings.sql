@@ -98,7 +98,7 @@ final as (
     select
         raised.customer_index,
         row_number() over (
-            partition by raised.customer_index order by severities.severity_rank desc, raised.position
+            partition by raised.customer_index order by severities.severity_rank desc, raised.position asc
         ) as warning_number,
         raised.severity,
         raised.signal

@@ -92,10 +92,10 @@ measured as (
     from counts
     left join top_decile
         on counts.weights_version = top_decile.weights_version
-            and counts.cohort_quarter = top_decile.cohort_quarter
+        and counts.cohort_quarter = top_decile.cohort_quarter
     left join calibration
         on counts.weights_version = calibration.weights_version
-            and counts.cohort_quarter = calibration.cohort_quarter
+        and counts.cohort_quarter = calibration.cohort_quarter
 ),
 
 {%- set metrics = ['accuracy', 'surprise_churn_rate', 'false_positive_rate', 'score_outcome_correlation',
