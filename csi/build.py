@@ -11,10 +11,13 @@ from csi.dbt import DbtProject
 ON_DEMAND = ["source:toolkit+"]
 
 
-def build(project: DbtProject, as_of: date, select: list[str] | None = None) -> None:
+def build(project: DbtProject, as_of: date, select: list[str] | None = None, unit_tests: bool = True) -> None:
+    """Seeds, then `dbt build` of the rest. Unit tests check the SQL, not the data: CI and the first
+    build run them, a nightly job that runs the same code every night may leave them out."""
     # Seeds first: `dbt build` does not order seeds before models that read them through macros.
     project.invoke(["seed"], as_of)
-    command = ["build", "--exclude", "resource_type:seed", *ON_DEMAND]
+    excluded = ["resource_type:seed", *ON_DEMAND] + ([] if unit_tests else ["resource_type:unit_test"])
+    command = ["build", "--exclude", *excluded]
     if select:
         command += ["--select", *select]
     project.invoke(command, as_of)

@@ -72,6 +72,12 @@ def write_report(results: list[SizeResult], machine: dict[str, str], started: da
             lines.append(f"| {result.accounts:,} | {result.raw_rows:,} | {step} | {m.seconds:.1f} | {work} | {m.peak_mb:,.0f} |")
         lines.append(f"| {result.accounts:,} | {result.raw_rows:,} | score models (dbt's timing, inside the full build) "
                      f"| | {result.score_models_seconds:.2f} | |")
+    lines += ["", "## Where dbt spends a build (seconds of execution, summed over its threads)", "",
+              "| accounts | build | models | data tests | snapshots |", "|---:|---|---:|---:|---:|"]
+    for result in results:
+        for build, kinds in result.dbt_time_by_kind.items():
+            lines.append(f"| {result.accounts:,} | {build} | {kinds.get('model', 0):.1f} | {kinds.get('test', 0):.1f} "
+                         f"| {kinds.get('snapshot', 0):.1f} |")
     tabs = [r for r in results if r.dashboard_tabs]
     if tabs:
         lines += ["", "## Dashboard tabs (cold render over the published copy, seconds)", "",

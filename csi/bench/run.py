@@ -10,6 +10,7 @@ tab render times over the published copy."""
 from __future__ import annotations
 
 import json
+import os
 import platform
 import shutil
 import sys
@@ -36,6 +37,8 @@ class SizeResult:
     steps: dict[str, Measurement] = field(default_factory=dict)
     score_models_seconds: float = 0.0  # dbt's own timing of the models between the score inputs and the mart
     dashboard_tabs: dict[str, float] = field(default_factory=dict)
+    # dbt's own execution time per resource type (summed over its 2 threads), per build
+    dbt_time_by_kind: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def wall(self, step: str) -> float:
         return self.steps[step].seconds
@@ -105,6 +108,14 @@ def dbt_seconds(target: Path, unique_ids: set[str]) -> float:
     return sum(r["execution_time"] for r in results if r["unique_id"] in unique_ids)
 
 
+def dbt_time_by_kind(target: Path) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for r in json.loads((target / "run_results.json").read_text())["results"]:
+        kind = r["unique_id"].split(".")[0]
+        totals[kind] = totals.get(kind, 0.0) + r["execution_time"]
+    return totals
+
+
 def bench_size(accounts: int, work_dir: Path, today: date, console: Console) -> SizeResult:
     from csi.bench.polars_score import export_score_inputs
 
@@ -130,6 +141,7 @@ def bench_size(accounts: int, work_dir: Path, today: date, console: Console) -> 
     run("full build", step_command("build", today.isoformat()), warehouse_env(root, full, "full"))
     manifest_path = root / "target_full" / "manifest.json"
     result.score_models_seconds = dbt_seconds(root / "target_full", score_model_ids(json.loads(manifest_path.read_text())))
+    result.dbt_time_by_kind["full build"] = dbt_time_by_kind(root / "target_full")
 
     floor = root / "floor.duckdb"
     shutil.copy(full, floor)
@@ -145,6 +157,7 @@ def bench_size(accounts: int, work_dir: Path, today: date, console: Console) -> 
     published = root / "published"
     run("publish", csi_command("publish", "--out", str(published)), warehouse_env(root, full, "full"))
     full.unlink()
+    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # the bare test runner warns on every render
     try:
         from csi.dashboard.timing import tab_render_seconds
 
@@ -158,6 +171,7 @@ def bench_size(accounts: int, work_dir: Path, today: date, console: Console) -> 
         warehouse_env(root, nightly, "nightly"))
     run("nightly load", csi_command("load", str(data)), warehouse_env(root, nightly, "nightly"))
     run("nightly build", step_command("build", today.isoformat()), warehouse_env(root, nightly, "nightly"))
+    result.dbt_time_by_kind["nightly build"] = dbt_time_by_kind(root / "target_nightly")
     nightly.unlink()
     for spill in root.glob("spill_*"):
         shutil.rmtree(spill, ignore_errors=True)

@@ -14,14 +14,15 @@ from csi.paths import PROJECT_DIR
 
 
 def build(as_of: str) -> None:
-    """Seeds and the full `dbt build` (models, snapshots, tests) as of a date; no publishing."""
+    """The nightly job's `dbt build` as of a date: seeds, models, snapshots and data tests (unit
+    tests check the SQL, once per change in CI); no publishing."""
     from csi.build import build as build_project
     from csi.dbt import DbtProject
 
     project = DbtProject(quiet=True)
     project.parse()
     started = time.perf_counter()
-    build_project(project, as_of=date.fromisoformat(as_of))
+    build_project(project, as_of=date.fromisoformat(as_of), unit_tests=False)
     print(f"seconds={time.perf_counter() - started:.3f}")
 
 

@@ -52,7 +52,7 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path,
 
 def build_both(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     data = tmp_path_factory.mktemp("data")
-    generate(out_dir=data, accounts=300, seed=11, today=TODAY, dirty_rate=0.03)
+    generate(out_dir=data, accounts=150, seed=11, today=TODAY, dirty_rate=0.03)
     full, nightly = tmp_path_factory.mktemp("full"), tmp_path_factory.mktemp("nightly")
 
     project = use_warehouse(full)
