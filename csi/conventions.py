@@ -1,0 +1,138 @@
+"""The project's own conventions (STYLE.md), checked on dbt's parsed manifest.
+
+Every model has a description and a primary-key test (unique + not_null on one column, or a
+unique_combination test; base_ models, every raw row as landed, have none); every public mart
+(models/marts/**) enforces its contract; every source table has a freshness rule (unless its meta
+says loaded_on_demand); names carry their layer's prefix and fit PostgreSQL's 63 characters; each
+folder keeps its models in one YAML named after the folder. `check` returns one line per breach.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+PROJECT = "client_success_intelligence"
+
+# models/<layer>/<folder>/<name>.sql: the name pattern per layer ({folder} is the model's folder).
+NAME_PATTERNS = {
+    "staging": r"(stg|base)_{folder}__[a-z0-9_]+",
+    "intermediate": r"int_{folder}__[a-z0-9_]+",
+    "marts": r"(fct|dim)_[a-z0-9_]+",
+}
+# The one models YAML of a folder, per layer.
+YAML_PATTERNS = {
+    "staging": "_{folder}__models.yml",
+    "intermediate": "_int_{folder}__models.yml",
+    "marts": "_{folder}__models.yml",
+}
+# PostgreSQL truncates (and dbt refuses) identifiers longer than this.
+MAX_NAME_LENGTH = 63
+PRIMARY_KEY_TESTS = {"unique_combination", "unique_combination_of_columns"}
+
+
+def _own(nodes: dict[str, Any], resource_type: str) -> list[dict[str, Any]]:
+    return [
+        node
+        for node in nodes.values()
+        if node["resource_type"] == resource_type and node["package_name"] == PROJECT
+    ]
+
+
+def _primary_keyed(manifest: dict[str, Any]) -> set[str]:
+    """Models with unique + not_null on the same column, or a unique-combination test."""
+    column_tests: dict[tuple[str, str], set[str]] = defaultdict(set)
+    keyed: set[str] = set()
+    for test in _own(manifest["nodes"], "test"):
+        metadata = test.get("test_metadata") or {}
+        model = test.get("attached_node")
+        if not model or not metadata:
+            continue
+        if metadata["name"] in PRIMARY_KEY_TESTS:
+            keyed.add(model)
+        elif metadata["name"] in ("unique", "not_null") and test.get("column_name"):
+            column_tests[(model, test["column_name"])].add(metadata["name"])
+    keyed |= {model for (model, _), names in column_tests.items() if names >= {"unique", "not_null"}}
+    return keyed
+
+
+def _model_breaches(model: dict[str, Any], keyed: set[str]) -> list[str]:
+    path = PurePosixPath(model["original_file_path"])
+    where = f"{model['name']} ({path})"
+    breaches = []
+    if not model["description"].strip():
+        breaches.append(f"{where}: no description")
+    # base_ models keep every raw row as landed, duplicates included: they have no key by design
+    # (their stg_ model has it).
+    if model["unique_id"] not in keyed and not model["name"].startswith("base_"):
+        breaches.append(f"{where}: no primary-key test (unique + not_null on a column, or unique_combination)")
+    parts = path.parts  # models/<layer>/<folder>/<file>
+    layer = parts[1] if len(parts) > 2 else ""
+    folder = parts[2] if len(parts) > 3 else ""
+    if layer not in NAME_PATTERNS or len(parts) != 4:
+        breaches.append(f"{where}: not under models/<staging|intermediate|marts>/<folder>/")
+        return breaches
+    if not re.fullmatch(NAME_PATTERNS[layer].format(folder=folder), model["name"]):
+        breaches.append(f"{where}: name does not match {NAME_PATTERNS[layer].format(folder=folder)}")
+    expected_yaml = str(path.parent / YAML_PATTERNS[layer].format(folder=folder))
+    patch = (model.get("patch_path") or "").split("://")[-1]
+    if patch != expected_yaml:
+        breaches.append(f"{where}: documented in {patch or 'no YAML'}, expected {expected_yaml}")
+    if layer == "marts" and not model["config"].get("contract", {}).get("enforced"):
+        breaches.append(f"{where}: public mart without an enforced contract (config: contract: {{enforced: true}})")
+    return breaches
+
+
+def _source_breaches(manifest: dict[str, Any]) -> list[str]:
+    breaches = []
+    for source in _own(manifest["sources"], "source"):
+        if source["config"].get("meta", {}).get("loaded_on_demand"):
+            continue  # a file a command loads when asked (the toolkit portfolio): nothing to be late
+        freshness = source.get("freshness") or {}
+        if not any((freshness.get(level) or {}).get("count") for level in ("warn_after", "error_after")):
+            breaches.append(f"source {source['source_name']}.{source['name']}: no freshness rule")
+        if not source.get("loaded_at_field") and not source.get("loaded_at_query"):
+            breaches.append(f"source {source['source_name']}.{source['name']}: no loaded_at_field for freshness")
+    return breaches
+
+
+def _yaml_layout_breaches(project_dir: Path) -> list[str]:
+    """At most one models YAML per folder (and a sources YAML only in staging)."""
+    breaches = []
+    for folder in sorted({path.parent for path in (project_dir / "models").rglob("*.yml")}):
+        names = sorted(path.name for path in folder.glob("*.yml"))
+        models_yaml = [name for name in names if name.endswith("__models.yml")]
+        others = [name for name in names if name not in models_yaml and not name.endswith("__sources.yml")]
+        relative = folder.relative_to(project_dir)
+        if len(models_yaml) > 1:
+            breaches.append(f"{relative}: more than one models YAML ({', '.join(models_yaml)})")
+        if others:
+            breaches.append(f"{relative}: YAML not named _<folder>__models.yml or _<source>__sources.yml ({', '.join(others)})")
+    return breaches
+
+
+def _long_name_breaches(manifest: dict[str, Any]) -> list[str]:
+    """Relation names PostgreSQL would refuse (dbt names a unit test's temp relation after it)."""
+    named = [*_own(manifest["nodes"], "model"), *_own(manifest["nodes"], "seed"),
+             *_own(manifest["nodes"], "snapshot"), *_own(manifest.get("unit_tests", {}), "unit_test")]
+    return [
+        f"{node['name']} ({node['original_file_path']}): name longer than {MAX_NAME_LENGTH} characters"
+        for node in named
+        if len(node["name"]) > MAX_NAME_LENGTH
+    ]
+
+
+def check(manifest: dict[str, Any], project_dir: Path) -> list[str]:
+    """Every breach of the conventions, one line each (empty when the project conforms)."""
+    keyed = _primary_keyed(manifest)
+    breaches = _long_name_breaches(manifest)
+    for model in sorted(_own(manifest["nodes"], "model"), key=lambda node: node["original_file_path"]):
+        breaches += _model_breaches(model, keyed)
+    return breaches + _source_breaches(manifest) + _yaml_layout_breaches(project_dir)
+
+
+def check_manifest_file(manifest_path: Path, project_dir: Path) -> list[str]:
+    return check(json.loads(manifest_path.read_text()), project_dir)

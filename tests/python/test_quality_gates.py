@@ -1,0 +1,91 @@
+"""CI gates beyond dbt's own tests: the project's conventions on the parsed manifest, and the Great
+Expectations checkpoint on the public marts (Data Docs under build/gx/)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from csi.conventions import check
+from csi.paths import PROJECT_DIR
+from csi.quality import run_checkpoint
+
+DOCS_DIR = PROJECT_DIR / "build" / "gx"
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    from dbt.cli.main import dbtRunner
+
+    target = tmp_path_factory.mktemp("conventions_target")
+    result = dbtRunner().invoke(["parse", "--quiet", "--project-dir", str(PROJECT_DIR),
+                                 "--profiles-dir", str(PROJECT_DIR), "--target-path", str(target)])
+    assert result.success, result.exception
+    return json.loads((target / "manifest.json").read_text())
+
+
+def test_project_follows_its_conventions(manifest: dict) -> None:
+    breaches = check(manifest, PROJECT_DIR)
+    assert not breaches, "conventions broken:\n" + "\n".join(breaches)
+
+
+def _model(manifest: dict, name: str) -> dict:
+    return next(node for node in manifest["nodes"].values() if node["resource_type"] == "model" and node["name"] == name)
+
+
+def test_conventions_name_each_breach(manifest: dict, tmp_path: Path) -> None:
+    broken = copy.deepcopy(manifest)
+    health = _model(broken, "fct_account_health")
+    health["description"] = ""
+    health["config"]["contract"]["enforced"] = False
+    health["name"] = "account_health"
+    scores = _model(broken, "int_health__account_scores")
+    broken["nodes"] = {
+        uid: node for uid, node in broken["nodes"].items()
+        if not (node["resource_type"] == "test" and node.get("attached_node") == scores["unique_id"])
+    }
+    source = next(iter(broken["sources"].values()))
+    source["freshness"] = {"warn_after": {"count": None}, "error_after": {"count": None}}
+    source["config"]["meta"] = {}
+    (tmp_path / "models" / "marts").mkdir(parents=True)
+    (tmp_path / "models" / "marts" / "_marts__models.yml").touch()
+    (tmp_path / "models" / "marts" / "_more__models.yml").touch()
+
+    breaches = "\n".join(check(broken, tmp_path))
+
+    assert "account_health (models/marts/customer_health/fct_account_health.sql): no description" in breaches
+    assert "account_health (models/marts/customer_health/fct_account_health.sql): name does not match (fct|dim)_" in breaches
+    assert "account_health (models/marts/customer_health/fct_account_health.sql): public mart without an enforced contract" in breaches
+    assert "int_health__account_scores (models/intermediate/health/int_health__account_scores.sql): no primary-key test" in breaches
+    assert f"source {source['source_name']}.{source['name']}: no freshness rule" in breaches
+    assert "models/marts: more than one models YAML (_marts__models.yml, _more__models.yml)" in breaches
+
+
+def test_gx_checkpoint_passes_on_the_marts(history_warehouse) -> None:
+    failures = run_checkpoint(history_warehouse.path, DOCS_DIR)
+    assert not failures, "expectations failed:\n" + "\n".join(map(str, failures))
+    assert (DOCS_DIR / "index.html").is_file()
+    assert list(DOCS_DIR.glob("validations/**/*.html"))
+
+
+def test_gx_checkpoint_reports_broken_marts(history_warehouse, tmp_path: Path) -> None:
+    warehouse = tmp_path / "broken.duckdb"
+    shutil.copy(history_warehouse.path, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("update marts.fct_account_health set score_band = 'Critical', health_score = 120 "
+                    "where account_id in (select account_id from marts.fct_account_health limit 3)")
+        con.execute("update marts.fct_account_health set computed_band = 'Healthy' where score_band <> 'Critical'")
+        con.execute("delete from marts.dim_accounts where account_id in "
+                    "(select account_id from marts.dim_accounts where is_customer limit 1)")
+
+    failures = [str(failure) for failure in run_checkpoint(warehouse, tmp_path / "docs")]
+
+    assert any(f.startswith("fct_account_health: expect_column_values_to_be_between({'column': 'health_score'") for f in failures)
+    assert any(f.startswith("fct_account_health__band_shares: expect_column_values_to_be_between({'column': 'share'")
+               for f in failures)
+    assert any(f.startswith("fct_account_health: expect_table_row_count_to_equal") for f in failures)
