@@ -1,4 +1,7 @@
-# Two commands: `make demo` builds everything end to end on synthetic data; `make test` runs every test.
+# Two commands: `make demo` builds everything end to end on synthetic data; `make test` runs every
+# gate: lint (ruff, sqlfluff), then pytest: dbt build and tests, the conventions check, the Great
+# Expectations checkpoint (Data Docs in build/gx/) and the same build on a local PostgreSQL.
+# `make test-spark` (opt-in: installs the spark extra) builds and compares the project on local Spark.
 SHELL := /bin/bash
 PYTHON ?= python3
 UV_VERSION := 0.13.9
@@ -8,7 +11,7 @@ CSI := $(VENV)/bin/csi
 export DBT_PROFILES_DIR := $(CURDIR)
 export UV_PYTHON := $(shell command -v $(PYTHON))
 
-.PHONY: setup demo test lint pytest dbt-test clean
+.PHONY: setup demo test test-spark lint clean
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
@@ -20,9 +23,16 @@ setup: $(VENV)/.synced
 demo: setup
 	$(CSI) demo
 
-test: setup
+lint: setup
 	$(VENV)/bin/ruff check csi tests
+	$(VENV)/bin/sqlfluff lint --processes 2 models tests
+
+test: lint
 	$(VENV)/bin/python -m pytest
+
+test-spark: setup
+	$(UV) sync --frozen --quiet --extra spark
+	CSI_TEST_SPARK=1 $(VENV)/bin/python -m pytest -q tests/python/test_spark.py
 
 clean:
 	rm -rf $(VENV) target logs warehouse build data
