@@ -63,6 +63,10 @@ def type_double():
     return "double precision"
 
 
+def type_varchar():
+    return "varchar"
+
+
 def safe_cast(expression, data_type):
     return f"try_cast({expression} as {data_type})"
 

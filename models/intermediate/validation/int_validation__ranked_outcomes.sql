@@ -75,12 +75,12 @@ final as (
         ranked.lead_time_days,
         ranked.risk_decile,
         probability_deciles.probability_decile,
-        ranked.risk_rank_low + (ranked.tied_scores - 1) / 2.0 as risk_rank
+        cast(ranked.risk_rank_low + (ranked.tied_scores - 1) / 2.0 as {{ type_double() }}) as risk_rank
     from ranked
     left join probability_deciles
         on ranked.weights_version = probability_deciles.weights_version
-            and ranked.cohort_quarter = probability_deciles.cohort_quarter
-            and ranked.contract_id = probability_deciles.contract_id
+        and ranked.cohort_quarter = probability_deciles.cohort_quarter
+        and ranked.contract_id = probability_deciles.contract_id
 )
 
 select * from final

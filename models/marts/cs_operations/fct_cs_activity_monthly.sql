@@ -50,11 +50,15 @@ monthly as (
 
 final as (
     select
-        {{ dbt.concat(["cast(activity_month as " ~ dbt.type_string() ~ ")", "'|'", "activity_type", "'|'", "segment"]) }}
-            as activity_month_key,
+        cast(
+            {{ dbt.concat(["cast(activity_month as " ~ dbt.type_string() ~ ")", "'|'", "activity_type", "'|'", "segment"]) }}
+            as {{ type_varchar() }}
+        ) as activity_month_key,
         activity_month,
-        activity_type,
-        segment,
+        -- typed as the contract declares them: PostgreSQL's text is not its varchar, and an
+        -- incremental run refuses a changed column type
+        cast(activity_type as {{ type_varchar() }}) as activity_type,
+        cast(segment as {{ type_varchar() }}) as segment,
         cast(activities as {{ dbt.type_int() }}) as activities,
         cast(accounts_touched as {{ dbt.type_int() }}) as accounts_touched
     from monthly
