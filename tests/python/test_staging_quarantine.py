@@ -16,7 +16,7 @@ from tests.python.warehouse import BuiltWarehouse, build_warehouse
 def dirty_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
     return build_warehouse(
         tmp_path_factory.mktemp("dirty"), accounts=200, dirty_rate=0.2,
-        select=["path:models/staging", "path:models/intermediate/activities",
+        select=["path:models/staging", "int_activities__classified",
                 "path:models/intermediate/identity", "path:models/marts/quality"],
     )
 
