@@ -40,9 +40,6 @@ class SizeResult:
     # dbt's own execution time per resource type (summed over its 2 threads), per build
     dbt_time_by_kind: dict[str, dict[str, float]] = field(default_factory=dict)
 
-    def wall(self, step: str) -> float:
-        return self.steps[step].seconds
-
     def work(self, step: str) -> float:
         measured = self.steps[step]
         return measured.work_seconds if measured.work_seconds is not None else measured.seconds
@@ -103,14 +100,18 @@ def score_model_ids(manifest: dict) -> set[str]:
     return {uid for uid in downstream - inputs if nodes.get(uid, {}).get("resource_type") == "model"}
 
 
+def run_results(target: Path) -> list[dict]:
+    """What dbt ran in the build whose artifacts are in `target`, node by node."""
+    return json.loads((target / "run_results.json").read_text())["results"]
+
+
 def dbt_seconds(target: Path, unique_ids: set[str]) -> float:
-    results = json.loads((target / "run_results.json").read_text())["results"]
-    return sum(r["execution_time"] for r in results if r["unique_id"] in unique_ids)
+    return sum(r["execution_time"] for r in run_results(target) if r["unique_id"] in unique_ids)
 
 
 def dbt_time_by_kind(target: Path) -> dict[str, float]:
     totals: dict[str, float] = {}
-    for r in json.loads((target / "run_results.json").read_text())["results"]:
+    for r in run_results(target):
         kind = r["unique_id"].split(".")[0]
         totals[kind] = totals.get(kind, 0.0) + r["execution_time"]
     return totals

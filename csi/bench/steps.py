@@ -29,10 +29,10 @@ def build(as_of: str) -> None:
 def floor_models(warehouse: str, target: str) -> None:
     """The models the build ran, from its manifest and run results in the dbt target folder."""
     from csi.bench.floor import run_models
+    from csi.bench.run import run_results
 
     manifest = json.loads((Path(target) / "manifest.json").read_text())
-    results = json.loads((Path(target) / "run_results.json").read_text())["results"]
-    built = {result["unique_id"] for result in results if result["status"] == "success"}
+    built = {result["unique_id"] for result in run_results(Path(target)) if result["status"] == "success"}
     started = time.perf_counter()
     run_models(Path(warehouse), manifest, built)
     print(f"seconds={time.perf_counter() - started:.3f}")
