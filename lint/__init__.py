@@ -135,6 +135,24 @@ python_format_two_decimals = _call("python_format_two_decimals")
 python_round = _call("python_round")
 
 
+def toolkit_customer_fields():
+    return {
+        "top_fields": {"customer_id": "echo", "name": "echo", "segment": "string", "arr": "number"},
+        "containers": {"usage": {"login_frequency": "number"}, "product_usage": {}},
+    }
+
+
+def _select_from(relation, *args, **kwargs):
+    return f"select * from {relation}"
+
+
+toolkit_health_scores = _select_from
+toolkit_churn_scores = _select_from
+toolkit_churn_warnings = _select_from
+toolkit_expansion_opportunities = _select_from
+toolkit_expansion_summary = _select_from
+
+
 def health_component_enabled(component):
     return True
 

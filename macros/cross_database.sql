@@ -116,3 +116,43 @@
 {% macro default__type_varchar() -%}{{ dbt.type_string() }}{%- endmacro %}
 
 {% macro postgres__type_varchar() -%}varchar{%- endmacro %}
+
+-- The text of capture group `group` (0: the whole match) of the first match of a regular
+-- expression, '' when it does not match (DuckDB's regexp_extract).
+{% macro regexp_group(text, pattern, group) -%}
+    {{ return(adapter.dispatch('regexp_group', 'client_success_intelligence')(text, pattern, group)) }}
+{%- endmacro %}
+
+{% macro default__regexp_group(text, pattern, group) -%}
+    regexp_extract({{ text }}, {{ pattern }}, {{ group }})
+{%- endmacro %}
+
+{% macro postgres__regexp_group(text, pattern, group) -%}
+    coalesce((regexp_match({{ text }}, '(' || {{ pattern }} || ')'))[{{ group + 1 }}], '')
+{%- endmacro %}
+
+-- The value of `value` on the row with the smallest `key`, as an aggregate (DuckDB's min_by).
+{% macro arg_min(value, key) -%}
+    {{ return(adapter.dispatch('arg_min', 'client_success_intelligence')(value, key)) }}
+{%- endmacro %}
+
+{% macro default__arg_min(value, key) -%}
+    min_by({{ value }}, {{ key }})
+{%- endmacro %}
+
+{% macro postgres__arg_min(value, key) -%}
+    (array_agg({{ value }} order by {{ key }}))[1]
+{%- endmacro %}
+
+-- True on Monday to Friday.
+{% macro is_weekday(day) -%}
+    {{ return(adapter.dispatch('is_weekday', 'client_success_intelligence')(day)) }}
+{%- endmacro %}
+
+{% macro default__is_weekday(day) -%}
+    extract(dow from {{ day }}) not in (0, 6)
+{%- endmacro %}
+
+{% macro spark__is_weekday(day) -%}
+    dayofweek({{ day }}) not in (1, 7)
+{%- endmacro %}

@@ -43,6 +43,11 @@
     (case when json_type({{ j }}) = 'VARCHAR' then {{ j }} ->> '$' end)
 {%- endmacro %}
 
+{#- PostgreSQL reads the JSON text the warehouse's accounts are shaped into (int_toolkit__warehouse_customers). -#}
+{% macro postgres__json_string(j) -%}
+    (case when json_typeof(cast({{ j }} as json)) = 'string' then cast({{ j }} as json) #>> '{}' end)
+{%- endmacro %}
+
 {#- The text of a JSON value as JSON, numbers as Python writes them (floats by repr). -#}
 {% macro json_value_text(j) -%}
     {{ return(adapter.dispatch('json_value_text')(j)) }}

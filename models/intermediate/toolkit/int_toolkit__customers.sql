@@ -2,22 +2,9 @@
 -- unpacked from its JSON: for each field its JSON type ('MISSING' when the key is absent), its
 -- value as a number (booleans count 1/0, as in Python) or text, and how Python prints it.
 
-{%- set containers = {
-    'usage': {'login_frequency': 'number', 'feature_adoption': 'number', 'dau_mau_ratio': 'number'},
-    'engagement': {'support_ticket_volume': 'number', 'meeting_attendance': 'number', 'nps_score': 'number', 'csat_score': 'number'},
-    'support': {'open_tickets': 'number', 'escalation_rate': 'number', 'avg_resolution_hours': 'number'},
-    'relationship': {'executive_sponsor_engagement': 'number', 'multi_threading_depth': 'number', 'renewal_sentiment': 'string'},
-    'previous_period': {'usage_score': 'number', 'engagement_score': 'number', 'support_score': 'number', 'relationship_score': 'number', 'overall_score': 'number'},
-    'usage_decline': {'login_trend': 'number', 'feature_adoption_change': 'number', 'dau_mau_change': 'number'},
-    'engagement_drop': {'meeting_cancellations': 'number', 'response_time_days': 'number', 'nps_change': 'number'},
-    'support_issues': {'open_escalations': 'number', 'unresolved_critical': 'number', 'satisfaction_trend': 'string'},
-    'relationship_signals': {'champion_left': 'flag', 'sponsor_change': 'flag', 'competitor_mentions': 'number'},
-    'commercial_factors': {'contract_type': 'string', 'pricing_complaints': 'flag', 'budget_cuts_mentioned': 'flag'},
-    'contract': {'licensed_seats': 'number', 'active_seats': 'number', 'plan_tier': 'string', 'available_tiers': 'json'},
-    'departments': {'current': 'json', 'potential': 'json'},
-    'product_usage': {},
-} %}
-{%- set top_fields = {'customer_id': 'echo', 'name': 'echo', 'segment': 'string', 'arr': 'number', 'contract_end_date': 'json'} %}
+{%- set fields = toolkit_customer_fields() %}
+{%- set containers = fields.containers %}
+{%- set top_fields = fields.top_fields %}
 
 with
 
