@@ -22,6 +22,7 @@ from csi.dbt import DbtProject
 from csi.generate import generate
 from csi.load import load_directory
 from csi.replay import land_night
+from tests.python.warehouse import use_warehouse
 
 TODAY = date(2026, 6, 30)
 LAST_RUN = TODAY - timedelta(days=3)
@@ -31,13 +32,6 @@ INCREMENTAL_MODELS = {  # and the raw table each one triages
     "staging.base_product__usage_daily": "product.usage_daily", "staging.base_support__tickets": "support.ticket",
 }
 SELECTION = ["path:models/staging", "int_activities__classified"]
-
-
-def use_warehouse(root: Path) -> DbtProject:
-    os.environ["CSI_WAREHOUSE"] = str(root / "csi.duckdb")
-    os.environ["DBT_TARGET_PATH"] = str(root / "target")
-    os.environ["DBT_LOG_PATH"] = str(root / "logs")
-    return DbtProject(quiet=True)
 
 
 @pytest.fixture(scope="module")
@@ -55,12 +49,11 @@ def build_both(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, st
     generate(out_dir=data, accounts=150, seed=11, today=TODAY, dirty_rate=0.03)
     full, nightly = tmp_path_factory.mktemp("full"), tmp_path_factory.mktemp("nightly")
 
-    project = use_warehouse(full)
-    load_directory(data, full / "csi.duckdb")
-    build(project, as_of=TODAY, select=SELECTION)
+    load_directory(data, use_warehouse(full))
+    build(DbtProject(quiet=True), as_of=TODAY, select=SELECTION)
 
-    project = use_warehouse(nightly)
-    warehouse = nightly / "csi.duckdb"
+    warehouse = use_warehouse(nightly)
+    project = DbtProject(quiet=True)
     load_directory(data, warehouse)
     land_night(warehouse, data, LAST_RUN)
     with duckdb.connect(str(warehouse)) as con:

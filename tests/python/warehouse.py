@@ -23,6 +23,15 @@ class BuiltWarehouse:
             return con.execute(sql).fetchall()
 
 
+def use_warehouse(root: Path) -> Path:
+    """Point dbt and the CLI at a warehouse under root (its artifacts and logs beside it), isolated
+    from the user's own; return the warehouse file."""
+    os.environ["CSI_WAREHOUSE"] = str(root / "csi.duckdb")
+    os.environ["DBT_TARGET_PATH"] = str(root / "target")
+    os.environ["DBT_LOG_PATH"] = str(root / "logs")
+    return root / "csi.duckdb"
+
+
 def build_warehouse(
     root: Path, accounts: int, dirty_rate: float, select: list[str] | None = None, history_days: int = 0
 ) -> BuiltWarehouse:
@@ -34,10 +43,7 @@ def build_warehouse(
     from csi.load import load_directory
     from csi.replay import replay
 
-    data_dir, warehouse = root / "data", root / "csi.duckdb"
-    os.environ["CSI_WAREHOUSE"] = str(warehouse)
-    os.environ["DBT_TARGET_PATH"] = str(root / "target")
-    os.environ["DBT_LOG_PATH"] = str(root / "logs")
+    data_dir, warehouse = root / "data", use_warehouse(root)
     generate(out_dir=data_dir, accounts=accounts, seed=7, today=TODAY, dirty_rate=dirty_rate)
     load_directory(data_dir, warehouse)
     project = DbtProject(quiet=True)
