@@ -6,6 +6,7 @@ same shape as the real macro, so the text around it parses. dbt's templater woul
 macros, but it compiles the whole project per run (over 5 minutes here against 10 s).
 """
 
+import json
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -52,6 +53,7 @@ dbt = SimpleNamespace(
     last_day=lambda date, part: f"last_day({date})",
     hash=_call("md5"),
     date_spine=lambda part, start, end: f"select {start} as date_{part}",
+    generate_series=lambda upper_bound: "select 1 as generated_number",
 )
 
 
@@ -144,6 +146,23 @@ def toolkit_customer_fields():
 
 def _select_from(relation, *args, **kwargs):
     return f"select * from {relation}"
+
+
+def toolkit_record_columns(values):
+    columns = [f"{value[1]} as {name}" for name, value in values.items()]
+    return ",\n        ".join(columns or ["null as customer_id"])
+
+
+def toolkit_warehouse_health_fields(accounts="accounts", signals="signals"):
+    return {"customer_id": ["VARCHAR", f"{accounts}.account_id"], "usage__login_frequency": ["DOUBLE", f"{signals}.login_frequency"]}
+
+
+def tojson(value, *args, **kwargs):
+    return json.dumps(value)
+
+
+def is_weekday(day):
+    return f"extract(dow from {day}) not in (0, 6)"
 
 
 toolkit_health_scores = _select_from
