@@ -1,5 +1,7 @@
--- Base models that call this are tables: the triage windows are the costly step, and the stg view,
--- the quarantine and the reconciliation all read their result.
+-- Base models that call this are tables: the triage is the costly step, and the stg view, the
+-- quarantine and the reconciliation all read its result. Only keys with several rows that passed
+-- their checks (well under 1 % of a large table) go through the window functions; every other row
+-- is its key's only version.
 --
 -- The one rule for what becomes of a raw row once its own checks have set `quarantine_rule`:
 --   quarantined   it failed a check, or it ties at its key's latest sync with a version that differs
@@ -14,24 +16,62 @@
 -- of a key whose parent was missing last time, and new rows without a key. The result then equals
 -- a full refresh. A change of the accepted_source_values seed needs `--full-refresh`.
 {% macro triage(checked_cte, key_columns) -%}
-{%- set passed = 'quarantine_rule is null' -%}
-{%- set key_partition = (key_columns + [passed]) | join(', ') -%}
+{%- set keys = key_columns | join(', ') -%}
+{%- set row_keys = [] -%}
+{%- set same_key = [] -%}
+{%- for key in key_columns -%}
+    {%- do row_keys.append('checked_rows.' ~ key) -%}
+    {%- do same_key.append('repeated_keys.' ~ key ~ ' = checked_rows.' ~ key) -%}
+{%- endfor -%}
 {#- A unit test without a `this` input has no relation to ask is_incremental() about. #}
 {%- if this is not none and is_incremental() %}
 {{ changed_rows(checked_cte, key_columns) }},
 {%- set checked_cte = 'changed_rows' %}
 {%- endif %}
-versions as (
-    select
-        {{ checked_cte }}.*,
-        min(row_fingerprint) over (partition by {{ key_partition }}, _fivetran_synced) as first_content_at_sync,
-        max(row_fingerprint) over (partition by {{ key_partition }}, _fivetran_synced) as last_content_at_sync,
-        max(_fivetran_synced) over (partition by {{ key_partition }}) as latest_sync,
-        row_number() over (
-            partition by {{ key_partition }}
-            order by _fivetran_synced desc, row_fingerprint
-        ) as recency_rank
+-- Keys with more than one row that passed its checks: the only rows whose versions need comparing
+-- (a small share of a large table, so the window functions run on those alone).
+repeated_keys as (
+    select {{ keys }}
     from {{ checked_cte }}
+    where quarantine_rule is null
+    group by {{ keys }}
+    having count(*) > 1
+),
+
+single_versions as (
+    select
+        checked_rows.*,
+        checked_rows._fivetran_synced as latest_sync,
+        1 as recency_rank,
+        false as conflicts_at_sync
+    from {{ checked_cte }} as checked_rows
+    left join repeated_keys
+        on checked_rows.quarantine_rule is null
+        and {{ same_key | join('\n        and ') }}
+    where repeated_keys.{{ key_columns[0] }} is null
+),
+
+compared_versions as (
+    select
+        checked_rows.*,
+        max(checked_rows._fivetran_synced) over (partition by {{ row_keys | join(', ') }}) as latest_sync,
+        row_number() over (
+            partition by {{ row_keys | join(', ') }}
+            order by checked_rows._fivetran_synced desc, checked_rows.row_fingerprint asc
+        ) as recency_rank,
+        min(checked_rows.row_fingerprint) over (partition by {{ row_keys | join(', ') }}, checked_rows._fivetran_synced)
+        <> max(checked_rows.row_fingerprint) over (partition by {{ row_keys | join(', ') }}, checked_rows._fivetran_synced)
+            as conflicts_at_sync
+    from {{ checked_cte }} as checked_rows
+    inner join repeated_keys
+        on checked_rows.quarantine_rule is null
+        and {{ same_key | join('\n        and ') }}
+),
+
+versions as (
+    select * from single_versions
+    union all
+    select * from compared_versions
 ),
 
 triaged as (
@@ -39,13 +79,11 @@ triaged as (
         versions.*,
         case
             when quarantine_rule is not null then quarantine_rule
-            when _fivetran_synced = latest_sync and first_content_at_sync <> last_content_at_sync
-                then 'unresolvable_duplicate'
+            when _fivetran_synced = latest_sync and conflicts_at_sync then 'unresolvable_duplicate'
         end as rejection_rule,
         case
             when quarantine_rule is not null then 'quarantined'
-            when _fivetran_synced = latest_sync and first_content_at_sync <> last_content_at_sync
-                then 'quarantined'
+            when _fivetran_synced = latest_sync and conflicts_at_sync then 'quarantined'
             when recency_rank > 1 then 'deduplicated'
             when is_deleted_at_source then 'deleted'
             else 'staged'
