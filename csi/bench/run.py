@@ -129,6 +129,7 @@ def bench_size(accounts: int, work_dir: Path, today: date, console: Console) -> 
 
     def copy_of_loaded(name: str) -> Path:
         copy = root / f"{name}.duckdb"
+        copy.with_name(f"{copy.name}.wal").unlink(missing_ok=True)  # left by an interrupted run: not this copy's
         shutil.copy(loaded, copy)
         return copy
 
