@@ -156,3 +156,26 @@
 {% macro spark__is_weekday(day) -%}
     dayofweek({{ day }}) not in (1, 7)
 {%- endmacro %}
+
+-- Written after `as` in a CTE whose columns the next CTE names many times: PostgreSQL inlines a
+-- CTE read once into its reader and repeats the CTE's expression wherever the reader names the
+-- column, and the toolkit's Python-rounding macros name their argument some twenty times, so
+-- nested roundings multiply into an expression PostgreSQL cannot finish evaluating. MATERIALIZED
+-- computes the CTE once; DuckDB needs no hint.
+{% macro materialized_cte() -%}
+    {{ return(adapter.dispatch('materialized_cte', 'client_success_intelligence')()) }}
+{%- endmacro %}
+
+{% macro default__materialized_cte() -%}{%- endmacro %}
+
+{% macro postgres__materialized_cte() -%}materialized{%- endmacro %}
+
+-- A pre-hook for models whose SQL is long expressions over few rows (the toolkit's Python-exact
+-- rounding): PostgreSQL's JIT would spend seconds compiling each of them. Nothing elsewhere.
+{% macro without_jit() -%}
+    {{ return(adapter.dispatch('without_jit', 'client_success_intelligence')()) }}
+{%- endmacro %}
+
+{% macro default__without_jit() -%}{%- endmacro %}
+
+{% macro postgres__without_jit() -%}set local jit = off{%- endmacro %}

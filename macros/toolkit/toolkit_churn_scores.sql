@@ -44,7 +44,7 @@ group_weights as (
     from signal_groups
 ),
 
-inputs as (
+inputs as {{ materialized_cte() }} (
     select
         customers.customer_index,
         coalesce(customers.usage_decline__login_trend, 0) as login_trend,
@@ -70,7 +70,7 @@ inputs as (
 ),
 
 -- the day of renewal, read as Python's strptime(text[:10], '%Y-%m-%d') reads it
-renewal_parts as (
+renewal_parts as {{ materialized_cte() }} (
     select
         inputs.*,
         {{ regexp_group('renewal_text', renewal_pattern, 0) }} as renewal_match,
@@ -80,7 +80,7 @@ renewal_parts as (
     from inputs
 ),
 
-renewal_numbers as (
+renewal_numbers as {{ materialized_cte() }} (
     select
         renewal_parts.*,
         case when renewal_match <> '' and renewal_match = renewal_text then cast(renewal_year as integer) end as year_number,
@@ -89,7 +89,7 @@ renewal_numbers as (
     from renewal_parts
 ),
 
-renewal_dates as (
+renewal_dates as {{ materialized_cte() }} (
     select
         renewal_numbers.*,
         case
@@ -106,7 +106,7 @@ renewal_dates as (
 ),
 
 -- (renewal midnight - now).days with "now" during the as-of day, floored at 0
-days_to_renewal as (
+days_to_renewal as {{ materialized_cte() }} (
     select
         renewal_dates.*,
         case when renewal_date is not null then
@@ -116,7 +116,7 @@ days_to_renewal as (
     cross join as_of
 ),
 
-risks as (
+risks as {{ materialized_cte() }} (
     select
         days_to_renewal.*,
         {{ python_clamp('abs(case when 0 < login_trend then 0 else login_trend end) * parameters.churn_login_risk_per_point') }} as login_risk,
@@ -150,7 +150,7 @@ risks as (
         on days_to_renewal.satisfaction_trend = satisfaction_trends.satisfaction_trend
 ),
 
-group_sums as (
+group_sums as {{ materialized_cte() }} (
     select
         risks.*,
         login_risk * parameters.churn_login_weight + feature_risk * parameters.churn_feature_weight
@@ -165,7 +165,7 @@ group_sums as (
     cross join parameters
 ),
 
-group_scores as (
+group_scores as {{ materialized_cte() }} (
     select
         group_sums.*,
         {%- for group in ['usage_decline', 'engagement_drop', 'support_issues', 'relationship_signals', 'commercial_factors'] %}
@@ -174,7 +174,7 @@ group_scores as (
     from group_sums
 ),
 
-raw_scores as (
+raw_scores as {{ materialized_cte() }} (
     select
         group_scores.*,
         group_scores.usage_decline_score * group_weights.usage_decline_weight
@@ -191,14 +191,14 @@ raw_scores as (
     cross join group_weights
 ),
 
-adjusted as (
+adjusted as {{ materialized_cte() }} (
     select
         raw_scores.*,
         raw_sum * urgency_multiplier as adjusted_sum
     from raw_scores
 ),
 
-adjusted_scores as (
+adjusted_scores as {{ materialized_cte() }} (
     select
         adjusted.*,
         {{ python_round('raw_sum', 1) }} as raw_score,
@@ -206,14 +206,14 @@ adjusted_scores as (
     from adjusted
 ),
 
-scored as (
+scored as {{ materialized_cte() }} (
     select
         adjusted_scores.*,
         {{ python_clamp('adjusted_rounded') }} as risk_score
     from adjusted_scores
 ),
 
-tiered as (
+tiered as {{ materialized_cte() }} (
     select
         scored.customer_index,
         coalesce((

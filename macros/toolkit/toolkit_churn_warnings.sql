@@ -24,7 +24,7 @@ severities as (
     select * from {{ ref('toolkit_churn_severities') }}
 ),
 
-signals as (
+signals as {{ materialized_cte() }} (
     select
         scores.*,
         coalesce(customers.usage_decline__login_trend_text, '0') as login_trend_text,
@@ -40,7 +40,7 @@ signals as (
         on scores.customer_index = customers.customer_index
 ),
 
-raised as (
+raised as {{ materialized_cte() }} (
     select
         signals.customer_index,
         rules.position,

@@ -40,7 +40,7 @@ efforts as (
     select * from {{ ref('toolkit_expansion_efforts') }}
 ),
 
-base as (
+base as {{ materialized_cte() }} (
     select
         customers.customer_index,
         coalesce(customers.arr, 0) as arr,
@@ -51,7 +51,7 @@ base as (
     from customers
 ),
 
-seats as (
+seats as {{ materialized_cte() }} (
     select
         base.*,
         case when base.licensed_seats = 0 then 0.0 else base.active_seats / base.licensed_seats end as utilisation,
@@ -65,14 +65,14 @@ seats as (
         on base.current_tier = current_uplift.plan_tier
 ),
 
-seat_revenue as (
+seat_revenue as {{ materialized_cte() }} (
     select
         seats.*,
         seats.arr * seats.growth_factor as seat_product
     from seats
 ),
 
-seat_opportunities as (
+seat_opportunities as {{ materialized_cte() }} (
     select
         customer_index,
         1 as found_order,
@@ -88,7 +88,7 @@ seat_opportunities as (
     where utilisation >= parameters.expansion_seat_utilisation_threshold
 ),
 
-tiers_offered as (
+tiers_offered as {{ materialized_cte() }} (
     select
         list_members.customer_index,
         list_members.position,
@@ -106,7 +106,7 @@ tiers_offered as (
     where list_members.list_name = 'available_tiers'
 ),
 
-tiers_rounded as (
+tiers_rounded as {{ materialized_cte() }} (
     select
         tiers_offered.*,
         {{ python_round('tiers_offered.incremental', 0) }} as incremental_rounded
@@ -153,14 +153,14 @@ tier_walk as (
         on lower(tiers_offered.tier) = best_known.plan_tier
 ),
 
-best_tiers as (
+best_tiers as {{ materialized_cte() }} (
     select
         tier_walk.*,
         row_number() over (partition by tier_walk.customer_index order by tier_walk.position desc) as recency
     from tier_walk
 ),
 
-tier_opportunities as (
+tier_opportunities as {{ materialized_cte() }} (
     select
         best_tiers.customer_index,
         2 as found_order,
@@ -179,7 +179,7 @@ tier_opportunities as (
         and best_tiers.best_tier <> ''
 ),
 
-module_revenue as (
+module_revenue as {{ materialized_cte() }} (
     select
         modules.customer_index,
         modules.position,
@@ -196,14 +196,14 @@ module_revenue as (
         and coalesce(module_fractions.revenue_fraction, parameters.expansion_default_module_fraction) > 0
 ),
 
-module_revenue_rounded as (
+module_revenue_rounded as {{ materialized_cte() }} (
     select
         module_revenue.*,
         {{ python_round('module_product', 0) }} as module_revenue
     from module_revenue
 ),
 
-module_opportunities as (
+module_opportunities as {{ materialized_cte() }} (
     select
         customer_index,
         100 + position as found_order,
@@ -222,7 +222,7 @@ current_departments as (
     where list_name = 'current_departments'
 ),
 
-department_counts as (
+department_counts as {{ materialized_cte() }} (
     select
         base.customer_index,
         base.arr,
@@ -233,7 +233,7 @@ department_counts as (
     group by base.customer_index, base.arr
 ),
 
-department_revenue as (
+department_revenue as {{ materialized_cte() }} (
     select
         list_members.customer_index,
         list_members.position,
@@ -253,14 +253,14 @@ department_revenue as (
         )
 ),
 
-department_revenue_rounded as (
+department_revenue_rounded as {{ materialized_cte() }} (
     select
         department_revenue.*,
         {{ python_round('department_product', 0) }} as department_revenue
     from department_revenue
 ),
 
-department_opportunities as (
+department_opportunities as {{ materialized_cte() }} (
     select
         customer_index,
         100000 + position as found_order,
@@ -274,7 +274,7 @@ department_opportunities as (
     from department_revenue_rounded
 ),
 
-opportunities as (
+opportunities as {{ materialized_cte() }} (
     select * from seat_opportunities
     where estimated_revenue > 0
     union all
@@ -285,7 +285,7 @@ opportunities as (
     select * from department_opportunities
 ),
 
-prioritised as (
+prioritised as {{ materialized_cte() }} (
     select
         opportunities.*,
         efforts.opportunity_type,
@@ -298,7 +298,7 @@ prioritised as (
     cross join parameters
 ),
 
-scored as (
+scored as {{ materialized_cte() }} (
     select
         prioritised.*,
         {{ python_round('priority_product', 1) }} as priority_score

@@ -24,7 +24,7 @@ list_members as (
     select * from {{ list_members }}
 ),
 
-opportunity_totals as (
+opportunity_totals as {{ materialized_cte() }} (
     select
         customer_index,
         count(*) as opportunity_count,
@@ -33,7 +33,7 @@ opportunity_totals as (
     group by customer_index
 ),
 
-module_totals as (
+module_totals as {{ materialized_cte() }} (
     select
         customer_index,
         count(*) as total_modules,
@@ -43,7 +43,7 @@ module_totals as (
     group by customer_index
 ),
 
-list_counts as (
+list_counts as {{ materialized_cte() }} (
     select
         customer_index,
         sum(case when list_name = 'current_departments' then 1 else 0 end) as departments_covered,
@@ -52,7 +52,7 @@ list_counts as (
     group by customer_index
 ),
 
-summarised as (
+summarised as {{ materialized_cte() }} (
     select
         customers.customer_index,
         customers.customer_id_type,

@@ -69,7 +69,7 @@ fallback_segment as (
     where is_fallback
 ),
 
-inputs as (
+inputs as {{ materialized_cte() }} (
     select
         customers.customer_index,
         lower(coalesce(customers.segment, fallback_segment.segment)) as segment,
@@ -103,7 +103,7 @@ inputs as (
     cross join fallback_segment
 ),
 
-benchmarked as (
+benchmarked as {{ materialized_cte() }} (
     select
         inputs.*,
         coalesce(segments.green_min, fallback_segment.green_min) as green_min,
@@ -126,7 +126,7 @@ benchmarked as (
 
 -- each metric as a 0-100 score: the share of its target reached, or for the "lower is better"
 -- metrics the share of the maximum left (a zero target or maximum counts as 0, as safe_divide does)
-metric_ratios as (
+metric_ratios as {{ materialized_cte() }} (
     select
         benchmarked.*,
         {%- for metric, benchmark in [
@@ -145,7 +145,7 @@ metric_ratios as (
     from benchmarked
 ),
 
-metric_scores as (
+metric_scores as {{ materialized_cte() }} (
     select
         metric_ratios.*,
         {%- for metric in metric_weights if metric != 'renewal_sentiment' %}
@@ -154,7 +154,7 @@ metric_scores as (
     from metric_ratios
 ),
 
-dimension_sums as (
+dimension_sums as {{ materialized_cte() }} (
     select
         metric_scores.*,
         metric_scores.login_frequency_score * weight_row.login_frequency_weight
@@ -174,7 +174,7 @@ dimension_sums as (
     cross join weight_row
 ),
 
-dimension_scores as (
+dimension_scores as {{ materialized_cte() }} (
     select
         dimension_sums.*,
         {{ python_round('usage_sum', 1) }} as usage_score,
@@ -184,7 +184,7 @@ dimension_scores as (
     from dimension_sums
 ),
 
-overall_sums as (
+overall_sums as {{ materialized_cte() }} (
     select
         dimension_scores.*,
         dimension_scores.usage_score * weight_row.usage_weight
@@ -195,7 +195,7 @@ overall_sums as (
     cross join weight_row
 ),
 
-overall_scores as (
+overall_scores as {{ materialized_cte() }} (
     select
         overall_sums.*,
         {{ python_round('overall_sum', 1) }} as overall_score

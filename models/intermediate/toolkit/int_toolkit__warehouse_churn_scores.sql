@@ -1,3 +1,4 @@
+{{ config(materialized="table") }}
 -- The toolkit's churn risk of every customer account as of the as-of date (signal-group scores,
 -- raw score, days to renewal and urgency multiplier, risk score and tier), by the same rules as a
 -- portfolio file's (macros/toolkit/toolkit_churn_scores.sql); days to renewal count from the

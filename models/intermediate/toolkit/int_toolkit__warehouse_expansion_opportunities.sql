@@ -1,3 +1,4 @@
+{{ config(materialized="table") }}
 -- Every expansion opportunity the toolkit finds for every customer account (seats, tier upgrade;
 -- no modules or departments: our sources hold neither), by the same rules as a portfolio file's
 -- (macros/toolkit/toolkit_expansion_opportunities.sql).

@@ -1,3 +1,4 @@
+{{ config(materialized="table") }}
 -- The expansion potential of every customer account (seat utilisation, current tier, total
 -- estimated revenue, opportunity count), by the same rules as a portfolio file's
 -- (macros/toolkit/toolkit_expansion_summary.sql).
