@@ -147,6 +147,26 @@ CHECKED = [
     Checked("fct_score_lift_by_decile", [*key("weights_version", "risk_decile"), between("risk_decile", 1, 10)]),
     Checked("fct_cohort_retention", [*key("cohort_quarter", "quarters_since_start"), between("logo_retention", 0, 1)]),
     Checked("fct_revenue_retention", [*key("month_start", "segment"), between("grr", 0, 1)]),
+    Checked("fct_toolkit_health", [
+        *key("account_id"),
+        rows("customers"),
+        *(between(f"{score}_score", 0, 100) for score in ("overall", "usage", "engagement", "support", "relationship")),
+        one_of("classification", ["green", "yellow", "red"]),
+        one_of("trend", ["improving", "stable", "declining", "no_data"]),
+    ]),
+    Checked("fct_toolkit_churn_risk", [
+        *key("account_id"),
+        rows("customers"),
+        between("risk_score", 0, 100),
+        one_of("risk_tier", ["critical", "high", "medium", "low"]),
+        between("warnings_count", 0, None),
+    ]),
+    Checked("fct_toolkit_expansion", [
+        *key("account_id"),
+        rows("customers"),
+        between("total_estimated_revenue", 0, None),
+        between("opportunity_count", 0, None),
+    ]),
 ]
 
 
