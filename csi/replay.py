@@ -17,9 +17,10 @@ from csi.paths import warehouse_path
 from csi.sources import raw_tables
 
 # What a night rebuilds before snapshotting: the customers table, whose as_of_date column every
-# score view reads. Staging of the overwritten tables and the score itself are views, so nothing
-# else depends on the night; the marts are refreshed by the next full build.
-NIGHTLY_MODELS = ["int_accounts__customers"]
+# score model reads, and the tables between it and the health snapshot (the score's heavy steps,
+# kept as tables so the build's tests and marts read them once). Staging of the overwritten tables
+# and the rest of the score are views; the marts are refreshed by the next full build.
+NIGHTLY_SELECTION = ["int_accounts__customers+,+snap_account_health,config.materialized:table"]
 
 
 def replay_nights(start: date, end: date, nightly_days: int) -> list[date]:
@@ -36,7 +37,7 @@ def rebuild_night(project: DbtProject, data_dir: Path, night: date, snapshot: bo
     """Load the night's sync of the overwritten tables and rebuild the score as of that night
     (and snapshot it), as that night's run did."""
     replace_tables(warehouse_path(), state_on(data_dir, night))
-    selection = [*NIGHTLY_MODELS, "resource_type:snapshot"] if snapshot else NIGHTLY_MODELS
+    selection = [*NIGHTLY_SELECTION, "resource_type:snapshot"] if snapshot else NIGHTLY_SELECTION
     # A night is small: skip dbt's artifact files and relation cache, which cost more than its work.
     project.invoke(["build", "--no-write-json", "--no-populate-cache", "--select", *selection,
                     "--exclude", "resource_type:test", "resource_type:unit_test"], night)

@@ -10,7 +10,7 @@ import pytest
 
 from csi.dbt import DbtProject
 from csi.load import load_directory
-from csi.replay import NIGHTLY_MODELS, rebuild_night
+from csi.replay import NIGHTLY_SELECTION, rebuild_night
 from tests.python.warehouse import BuiltWarehouse, build_warehouse
 
 SCORE_COLUMNS = "account_id, health_score, computed_band, score_band, churn_probability, top_driver_1, top_driver_2, top_driver_3"
@@ -24,7 +24,7 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
 def rebuild_today(warehouse: BuiltWarehouse) -> None:
     """Tonight's sync as landed, and the score rebuilt from it."""
     load_directory(warehouse.data_dir, warehouse.path)
-    DbtProject(quiet=True).invoke(["run", "--select", *NIGHTLY_MODELS], warehouse.today)
+    DbtProject(quiet=True).invoke(["run", "--select", *NIGHTLY_SELECTION], warehouse.today)
 
 
 def scores(warehouse: BuiltWarehouse) -> list[tuple]:

@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  {# four health components and three CS marts read it: one scan of the activities #}
 -- Per customer, the activity measures the CS Operations marts and KPIs share: the last health
 -- check and how many in the coverage and cadence windows, the last Salesforce QBR, the onboarding
 -- kickoff and first training after the first contract's start, Insider calls in their window and

@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}  {# the score's tests, marts and snapshot read it: compute the components once #}
 -- Every health component in long form: one row per customer and component with the raw measure
 -- and the 0-100 score (NULL where the component does not apply). Components come from var
 -- health_components, so a new component is a model plus its entries there and in the seeds.
