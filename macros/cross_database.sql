@@ -74,8 +74,9 @@
 {%- endmacro %}
 
 -- What PostgreSQL lacks, created by an on-run-start hook so every run on a fresh database has it:
--- the csi_try_cast_<type>(text) functions postgres__safe_cast calls (no try_cast), a type named
--- `double` (seeds' column_types and the contracts declare double, as DuckDB and Spark spell it), and
+-- the csi_try_cast_<type>(text) functions postgres__safe_cast calls (no try_cast), types named
+-- `double` and `string` (seeds' column_types declare double and string, as DuckDB and Spark spell
+-- them: Spark refuses a varchar without a length; the contracts declare double), and
 -- round(double precision, integer) (PostgreSQL rounds only numeric to a number of places), on the
 -- binary value, half away from zero, as DuckDB does (72.115 is 72.1149... and rounds to 72.11).
 {% macro create_engine_helpers() -%}
@@ -89,6 +90,10 @@
 {% macro postgres__create_engine_helpers() -%}
     do $$ begin
         create domain double as double precision;
+    exception when duplicate_object then null;
+    end $$;
+    do $$ begin
+        create domain string as varchar;
     exception when duplicate_object then null;
     end $$;
     create or replace function round(value double precision, places integer)
