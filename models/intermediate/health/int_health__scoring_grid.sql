@@ -30,18 +30,16 @@ resolved as (
         grid.score_at_lower,
         grid.score_at_upper
     from grid
-    inner join segments
-        on grid.segment = segments.segment
-        or (
-            grid.segment = 'all'
-            and not exists (
-                select 1
-                from segment_specific
-                where segment_specific.component = grid.component
-                    and segment_specific.metric = grid.metric
-                    and segment_specific.segment = segments.segment
-            )
-        )
+    cross join segments
+    -- the segment's own rows for this metric, if any (a join, not a correlated subquery in the
+    -- join condition: Spark refuses that)
+    left join segment_specific
+        on grid.component = segment_specific.component
+        and grid.metric = segment_specific.metric
+        and segments.segment = segment_specific.segment
+    where
+        grid.segment = segments.segment
+        or (grid.segment = 'all' and segment_specific.segment is null)
 ),
 
 final as (
