@@ -113,6 +113,10 @@ def is_unknown_value(*args, **kwargs):
     return "false"
 
 
+def round_double(value, places):
+    return f"round({value}, {places})"
+
+
 def json_object_of(columns):
     return f"json_object({', '.join(columns)})"
 

@@ -195,3 +195,18 @@
 {% macro spark__cast(field, type) -%}
     cast({{ field }} as {{ 'string' if type | trim | lower == 'varchar' else type }})
 {%- endmacro %}
+
+-- round(value, places) of a double as DuckDB rounds it: on the binary value, half away from zero
+-- (72.115 is 72.11499... and rounds to 72.11). PostgreSQL's is the on-run-start hook's round;
+-- Spark's round reads the double's shortest decimal text (72.115, rounded to 72.12).
+{% macro round_double(value, places) -%}
+    {{ return(adapter.dispatch('round_double', 'client_success_intelligence')(value, places)) }}
+{%- endmacro %}
+
+{% macro default__round_double(value, places) -%}
+    round({{ value }}, {{ places }})
+{%- endmacro %}
+
+{% macro spark__round_double(value, places) -%}
+    (sign({{ value }}) * floor(abs({{ value }}) * power(10, {{ places }}) + 0.5) / power(10, {{ places }}))
+{%- endmacro %}

@@ -109,7 +109,7 @@ final as (
         customers.as_of_date,
         '{{ var("weights_version") }}' as weights_version,
         -- Rounded in two steps: a parallel float sum may differ in its last bits between runs.
-        round(round(cast(composite.health_score as {{ type_double() }}), 6), 2) as health_score,
+        {{ round_double(round_double('cast(composite.health_score as ' ~ type_double() ~ ')', 6), 2) }} as health_score,
         computed.band as computed_band,
         final_band.band as score_band,
         customers.csm_sentiment,

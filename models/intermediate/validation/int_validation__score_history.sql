@@ -32,12 +32,11 @@ rescored as (
         account_id,
         cast(dbt_valid_from as date) as valid_from_date,
         cast(coalesce(dbt_valid_to, cast('9999-12-31' as date)) as date) as valid_to_date,
-        round(cast(
-            {{ safe_divide(
+        {{ round_double(
+            'cast(' ~ safe_divide(
                 '0' ~ candidate_weighted_sum(candidate['weights'], 'score'),
-                '0' ~ candidate_weighted_sum(candidate['weights'], 'weight')) }}
-            as {{ type_double() }}
-        ), 2) as health_score
+                '0' ~ candidate_weighted_sum(candidate['weights'], 'weight')) ~ ' as ' ~ type_double() ~ ')',
+            2) }} as health_score
     from snapshots
 ),
 {%- endif %}

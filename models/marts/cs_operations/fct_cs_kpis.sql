@@ -42,7 +42,7 @@ final as (
         cast(counted.denominator as {{ dbt.type_int() }}) as denominator,
         cast(targets.target as {{ type_double() }}) as target,  -- noqa: RF04
         -- Rounded: a difference of two shares is read in percentage points, not in its last float bits.
-        round({{ safe_divide('counted.numerator', 'counted.denominator') }} - targets.target, 6) as vs_target,
+        {{ round_double(safe_divide('counted.numerator', 'counted.denominator') ~ ' - targets.target', 6) }} as vs_target,
         {{ as_of_date() }} as as_of_date
     from targets
     inner join counted

@@ -41,7 +41,7 @@ final as (
         {{ safe_divide('per_owner.health_checks_met', 'per_owner.accounts') }} as health_check_coverage_30d,
         {{ safe_divide('per_owner.onboardings_on_time', 'per_owner.onboardings_due') }} as onboarded_on_time,
         cast(per_owner.onboardings_due as {{ dbt.type_int() }}) as onboardings_due,
-        round(cast(per_owner.average_health_score as {{ type_double() }}), 2) as average_health_score,
+        {{ round_double('cast(per_owner.average_health_score as ' ~ type_double() ~ ')', 2) }} as average_health_score,
         cast(per_owner.arr_owned as {{ type_double() }}) as arr_owned,
         cast(per_owner.revenue_at_risk as {{ type_double() }}) as revenue_at_risk,
         {{ as_of_date() }} as as_of_date
