@@ -96,10 +96,6 @@
         create domain string as varchar;
     exception when duplicate_object then null;
     end $$;
-    do $$ begin
-        create domain string as varchar;
-    exception when duplicate_object then null;
-    end $$;
     create or replace function round(value double precision, places integer)
     returns double precision language sql immutable as $$
         select sign(value) * floor(abs(value) * power(10, places) + 0.5) / power(10, places)
