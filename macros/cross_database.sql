@@ -206,3 +206,14 @@
 {% macro spark__round_double(value, places) -%}
     (sign({{ value }}) * floor(abs({{ value }}) * power(10, {{ places }}) + 0.5) / power(10, {{ places }}))
 {%- endmacro %}
+
+-- dbt.datediff in months on Spark as DuckDB and PostgreSQL count them, the calendar month
+-- boundaries crossed: dbt-spark's counts one too many when both dates end their month and the
+-- later one's day is smaller (2022-05-31 to 2026-06-30: 50, not 49). Other dateparts are dbt-spark's.
+{% macro spark__datediff(first_date, second_date, datepart) -%}
+    {%- if datepart | lower == 'month' -%}
+    ((year({{ second_date }}) - year({{ first_date }})) * 12 + month({{ second_date }}) - month({{ first_date }}))
+    {%- else -%}
+    {{ dbt.spark__datediff(first_date, second_date, datepart) }}
+    {%- endif -%}
+{%- endmacro %}
