@@ -145,6 +145,9 @@ CHECKED = [
     Checked("fct_renewal_forecast_accuracy", [*key("cohort_quarter"), between("early_warning_rate", 0, 1)]),
     Checked("fct_score_validation", [*key("weights_version", "cohort_quarter")]),
     Checked("fct_score_lift_by_decile", [*key("weights_version", "risk_decile"), between("risk_decile", 1, 10)]),
+    Checked("fct_churn_calibration_by_decile", [
+        *key("weights_version", "cohort_quarter", "probability_decile"), between("probability_decile", 1, 10),
+        between("predicted_rate", 0, 1), between("actual_rate", 0, 1)]),
     Checked("fct_cohort_retention", [*key("cohort_quarter", "quarters_since_start"), between("logo_retention", 0, 1)]),
     Checked("fct_revenue_retention", [*key("month_start", "segment"), between("grr", 0, 1)]),
     Checked("fct_toolkit_health", [

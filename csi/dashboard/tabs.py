@@ -703,6 +703,29 @@ VALIDATION_METRICS = {
 }
 
 
+def calibration_chart(published: Published, weights_version: str) -> None:
+    """The churn model's calibration: mean predicted probability of each probability decile against
+    the share that churned, beside the diagonal a perfectly calibrated model would follow."""
+    st.markdown("**Calibration of the churn model**: predicted vs actual churn by probability decile")
+    if not available(published, "marts.fct_churn_calibration_by_decile"):
+        return
+    deciles = published.query(
+        "select * from marts.fct_churn_calibration_by_decile where weights_version = ? and cohort_quarter = 'All' "
+        "order by probability_decile", weights_version
+    )
+    axis = alt.Scale(domain=[0, 1])
+    points = alt.Chart(deciles).mark_line(point=True).encode(
+        x=alt.X("predicted_rate:Q", title="Predicted churn probability", axis=alt.Axis(format="%"), scale=axis),
+        y=alt.Y("actual_rate:Q", title="Actual churn rate", axis=alt.Axis(format="%"), scale=axis),
+        tooltip=["probability_decile", "contracts", alt.Tooltip("predicted_rate:Q", format=".1%"),
+                 alt.Tooltip("actual_rate:Q", format=".1%")],
+    )
+    ideal = alt.Chart(pd.DataFrame({"predicted_rate": [0, 1], "actual_rate": [0, 1]})).mark_line(
+        strokeDash=[4, 4], color="#999"
+    ).encode(x="predicted_rate:Q", y="actual_rate:Q")
+    st.altair_chart((ideal + points).properties(height=280), width="stretch")
+
+
 def _metric_value(value: object, kind: str) -> str:
     if not fmt.finite(value):
         return fmt.MISSING
@@ -781,17 +804,7 @@ def validation(published: Published) -> None:
                 width="stretch",
             )
         with right:
-            st.markdown("**Calibration**: churn rate by average health score of each decile")
-            points = alt.Chart(deciles).mark_line(point=True).encode(
-                x=alt.X("avg_health_score:Q", title="Average health score", scale=alt.Scale(domain=[0, 100])),
-                y=alt.Y("churn_rate:Q", title="Actual churn rate", axis=alt.Axis(format="%")),
-                tooltip=["risk_decile", alt.Tooltip("avg_health_score:Q", format=".1f"),
-                         alt.Tooltip("churn_rate:Q", format=".1%")],
-            )
-            ideal = alt.Chart(pd.DataFrame({"avg_health_score": [0, 100], "churn_rate": [1.0, 0.0]})).mark_line(
-                strokeDash=[4, 4], color="#999"
-            ).encode(x="avg_health_score:Q", y="churn_rate:Q")
-            st.altair_chart((ideal + points).properties(height=280), width="stretch")
+            calibration_chart(published, current)
         html_table(
             pd.DataFrame(
                 {

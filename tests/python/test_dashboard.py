@@ -294,6 +294,7 @@ def test_validation_shows_metrics_against_targets_and_lift(page, dashboard_url, 
     )[0]
     open_tab(page, dashboard_url, "Validation", "Validation metrics vs targets")
     page.get_by_text("Lift by risk decile").wait_for()
+    page.get_by_text("Calibration of the churn model").wait_for()
     wait_for_text(page, f"AUC\t0.750\t{auc:.3f}")
     wait_for_text(page, f"Weights {version}")
     screenshot(page, "7_validation")

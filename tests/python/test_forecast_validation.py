@@ -173,6 +173,25 @@ def test_auc_and_lift_match_and_the_score_predicts_churn(wh: BuiltWarehouse, sco
     assert overall.surprise_churn_rate == pytest.approx((churned.health_score > at_risk).mean())
 
 
+
+def test_churn_calibration_sets_each_probability_decile_beside_its_outcome(wh: BuiltWarehouse, scored: pd.DataFrame):
+    (version,) = scored.weights_version.unique()
+    probable = scored[scored.churn_probability.notna()].sort_values(["churn_probability", "contract_id"])
+    # ntile(10): the first len % 10 tenths get one contract more
+    size, extra = divmod(len(probable), 10)
+    probable = probable.assign(decile=[d + 1 for d in range(10) for _ in range(size + (d < extra))])
+    expected = probable.groupby("decile").agg(
+        contracts=("contract_id", "size"), predicted=("churn_probability", "mean"), actual=("churned", "mean"))
+    mart = frame(wh, "select * from marts.fct_churn_calibration_by_decile "
+                     f"where weights_version = '{version}' and cohort_quarter = 'All' order by probability_decile")
+    assert list(mart.contracts) == list(expected.contracts)
+    assert list(mart.predicted_rate) == pytest.approx(list(expected.predicted))
+    assert list(mart.actual_rate) == pytest.approx(list(expected.actual))
+    assert expected.actual.iloc[-1] > expected.actual.iloc[0]  # the model ranks: its top tenth churns more
+    error = frame(wh, "select calibration_error from marts.fct_score_validation "
+                      f"where weights_version = '{version}' and cohort_quarter = 'All'").calibration_error.iloc[0]
+    assert error == pytest.approx((mart.contracts * mart.calibration_gap.abs()).sum() / mart.contracts.sum())
+
 def test_retention_marts_are_populated_and_the_bridge_balances(wh: BuiltWarehouse):
     retention = frame(wh, "select * from marts.fct_revenue_retention")
     assert set(retention.segment) == {"enterprise", "mid-market", "smb", "all"}

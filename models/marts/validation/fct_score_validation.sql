@@ -20,6 +20,10 @@ targets as (
     select * from {{ ref('validation_targets') }}
 ),
 
+probability_deciles as (
+    select * from {{ ref('fct_churn_calibration_by_decile') }}
+),
+
 counts as (
     select
         weights_version,
@@ -47,19 +51,6 @@ top_decile as (
     from ranked
     where risk_decile = 1
     group by weights_version, cohort_quarter
-),
-
-probability_deciles as (
-    select
-        weights_version,
-        cohort_quarter,
-        probability_decile,
-        count(*) as contracts,
-        avg(churn_probability) as predicted_rate,
-        avg(case when is_churned then 1.0 else 0.0 end) as actual_rate
-    from ranked
-    where probability_decile is not null
-    group by weights_version, cohort_quarter, probability_decile
 ),
 
 calibration as (
