@@ -35,8 +35,12 @@
     cast(json_build_object({% for column in columns %}'{{ column }}', {{ column }}{{ ', ' if not loop.last }}{% endfor %}) as text)
 {%- endmacro %}
 
+{#- Spark's to_json leaves out null fields and cuts timestamps to milliseconds unless told. -#}
 {% macro spark__json_object_of(columns) -%}
-    to_json(named_struct({% for column in columns %}'{{ column }}', {{ column }}{{ ', ' if not loop.last }}{% endfor %}))
+    to_json(
+        named_struct({% for column in columns %}'{{ column }}', {{ column }}{{ ', ' if not loop.last }}{% endfor %}),
+        map('ignoreNullFields', 'false', 'timestampFormat', "yyyy-MM-dd'T'HH:mm:ss.SSSSSS")
+    )
 {%- endmacro %}
 
 -- Division that is always floating point (7/2 is 3 on PostgreSQL) and NULL when dividing by zero.
