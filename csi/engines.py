@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pyarrow as pa
@@ -44,14 +45,22 @@ class PostgresServer:
         return psycopg2.connect(host=self.host, port=self.port, user=self.user, dbname=self.database)
 
 
+def _apt_install(package: str, missing: str) -> None:
+    """Install a Debian package for a test engine, or say what to install by hand."""
+    if shutil.which("apt-get") is None:
+        raise RuntimeError(f"{missing} and apt-get is unavailable: install {package} (or its equivalent)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-q", package]
+    if subprocess.run(install, capture_output=True, env=env).returncode != 0:  # stale or empty package lists
+        subprocess.run(["apt-get", "update", "-q"], check=True, capture_output=True, env=env)
+        subprocess.run(install, check=True, capture_output=True, env=env)
+
+
 def _postgres_bin() -> Path:
     installed = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), reverse=True)
     if installed:
         return installed[0].parent
-    if shutil.which("apt-get") is None:
-        raise RuntimeError("PostgreSQL is not installed and apt-get is unavailable: install PostgreSQL 15")
-    subprocess.run(["apt-get", "install", "-y", "-q", "postgresql"], check=True, capture_output=True,
-                   env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    _apt_install("postgresql", "PostgreSQL is not installed")
     return sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)[0]
 
 
@@ -132,6 +141,35 @@ def land_postgres(server: PostgresServer, tables: Mapping[str, pa.Table]) -> Non
             cursor.execute(f"truncate table {qualified_name}")
             csv = pl.from_arrow(table).write_csv(null_value="", quote_style="non_numeric")
             cursor.copy_expert(f"copy {qualified_name} from stdin with (format csv, header true)", io.StringIO(csv))
+
+
+@contextmanager
+def local_spark(root: Path) -> Iterator[Any]:
+    """A local Spark session (2 cores, Hive catalog) with its catalog (Derby metastore) and
+    warehouse under root, stopped on exit; dbt-spark's `method: session` runs in it (same process).
+    pyspark needs Java 17 or later: Debian's headless JRE is installed with apt-get if none is found."""
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        _apt_install("default-jre-headless", "Spark needs Java 17 or later, and none is installed")
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]").appName("csi")
+        .config("spark.sql.warehouse.dir", str(root / "spark-warehouse"))
+        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={root}")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.ui.enabled", "false")
+        # Spark 4.3's adaptive execution fails some tasks over a union in local mode
+        # (ClassCastException deserialising UnionExec.children, e.g. dbt's unit-test fixtures);
+        # it only re-plans, so the results are the same without it.
+        .config("spark.sql.adaptive.enabled", "false")
+        .enableHiveSupport()
+        .getOrCreate()
+    )
+    try:
+        yield session
+    finally:
+        session.stop()
 
 
 def land_spark(spark, tables: Mapping[str, pa.Table]) -> None:
