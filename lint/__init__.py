@@ -117,13 +117,14 @@ def round_double(value, places):
     return f"round({value}, {places})"
 
 
-def json_object_of(columns):
-    return f"json_object({', '.join(columns)})"
+def raw_row_of(columns):
+    return f"struct_pack({', '.join(columns)})"
 
 
 clean_text = _call("clean_text")
 median = _call("median")
 quarter_label = _call("quarter_label")
+raw_row_json = _call("raw_row_json")
 record_key = _call("record_key")
 web_domain = _call("web_domain")
 json_entries = _call("json_entries")

@@ -22,25 +22,53 @@
     {{ return(['date', 'timestamp', 'integer', 'bigint', 'double precision', 'boolean']) }}
 {%- endmacro %}
 
--- A JSON text object of the named columns, for keeping a rejected row as it arrived.
-{% macro json_object_of(columns) -%}
-    {{ return(adapter.dispatch('json_object_of', 'client_success_intelligence')(columns)) }}
+-- The named columns of a raw row as it landed, kept beside the typed columns. DuckDB keeps a struct
+-- (building JSON text for every row of a large table cost more than the rest of its staging) and
+-- compares rows by a hash of it; PostgreSQL and Spark keep and compare JSON text.
+{% macro raw_row_of(columns) -%}
+    {{ return(adapter.dispatch('raw_row_of', 'client_success_intelligence')(columns)) }}
 {%- endmacro %}
 
-{% macro default__json_object_of(columns) -%}
-    cast(json_object({% for column in columns %}'{{ column }}', {{ column }}{{ ', ' if not loop.last }}{% endfor %}) as {{ dbt.type_string() }})
+{% macro duckdb__raw_row_of(columns) -%}
+    struct_pack({% for column in columns %}{{ column }} := {{ column }}{{ ', ' if not loop.last }}{% endfor %})
 {%- endmacro %}
 
-{% macro postgres__json_object_of(columns) -%}
+{% macro default__raw_row_of(columns) -%}
     cast(json_build_object({% for column in columns %}'{{ column }}', {{ column }}{{ ', ' if not loop.last }}{% endfor %}) as text)
 {%- endmacro %}
 
 {#- Spark's to_json leaves out null fields and cuts timestamps to milliseconds unless told. -#}
-{% macro spark__json_object_of(columns) -%}
+{% macro spark__raw_row_of(columns) -%}
     to_json(
         named_struct({% for column in columns %}'{{ column }}', {{ column }}{{ ', ' if not loop.last }}{% endfor %}),
         map('ignoreNullFields', 'false', 'timestampFormat', "yyyy-MM-dd'T'HH:mm:ss.SSSSSS")
     )
+{%- endmacro %}
+
+-- A raw_row_of value as JSON text.
+{% macro raw_row_json(raw_row) -%}
+    {{ return(adapter.dispatch('raw_row_json', 'client_success_intelligence')(raw_row)) }}
+{%- endmacro %}
+
+{% macro default__raw_row_json(raw_row) -%}
+    {{ raw_row }}
+{%- endmacro %}
+
+{% macro duckdb__raw_row_json(raw_row) -%}
+    cast(to_json({{ raw_row }}) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+-- A raw_row_of value in a form that orders and compares rows by their content.
+{% macro raw_row_digest(raw_row) -%}
+    {{ return(adapter.dispatch('raw_row_digest', 'client_success_intelligence')(raw_row)) }}
+{%- endmacro %}
+
+{% macro default__raw_row_digest(raw_row) -%}
+    {{ raw_row }}
+{%- endmacro %}
+
+{% macro duckdb__raw_row_digest(raw_row) -%}
+    hash({{ raw_row }})
 {%- endmacro %}
 
 -- Division that is always floating point (7/2 is 3 on PostgreSQL) and NULL when dividing by zero.

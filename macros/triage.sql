@@ -9,7 +9,7 @@
 --   deleted       it is the latest version and the source marks it deleted
 --   staged        otherwise: the row staging keeps
 -- The checked CTE must have the key columns, _fivetran_synced, is_deleted_at_source,
--- quarantine_rule (NULL when the row passed) and row_fingerprint (its content as text).
+-- quarantine_rule (NULL when the row passed) and raw_row (raw_row_of its columns as they landed).
 --
 -- In an incremental base model a run triages again only the rows whose outcome can have changed:
 -- every raw row of a key that received a row since the last run (less a lookback for late syncs),
@@ -57,10 +57,10 @@ compared_versions as (
         max(checked_rows._fivetran_synced) over (partition by {{ row_keys | join(', ') }}) as latest_sync,
         row_number() over (
             partition by {{ row_keys | join(', ') }}
-            order by checked_rows._fivetran_synced desc, checked_rows.row_fingerprint asc
+            order by checked_rows._fivetran_synced desc, {{ raw_row_digest('checked_rows.raw_row') }} asc
         ) as recency_rank,
-        min(checked_rows.row_fingerprint) over (partition by {{ row_keys | join(', ') }}, checked_rows._fivetran_synced)
-        <> max(checked_rows.row_fingerprint) over (partition by {{ row_keys | join(', ') }}, checked_rows._fivetran_synced)
+        min({{ raw_row_digest('checked_rows.raw_row') }}) over (partition by {{ row_keys | join(', ') }}, checked_rows._fivetran_synced)
+        <> max({{ raw_row_digest('checked_rows.raw_row') }}) over (partition by {{ row_keys | join(', ') }}, checked_rows._fivetran_synced)
             as conflicts_at_sync
     from {{ checked_cte }} as checked_rows
     inner join repeated_keys
@@ -74,7 +74,7 @@ versions as (
     select * from compared_versions
 ),
 
-triaged as (
+dispositions as (
     select
         versions.*,
         case
@@ -89,7 +89,28 @@ triaged as (
             else 'staged'
         end as disposition
     from versions
+),
+
+triaged as (
+    select {{ raw_row_where_quarantined('dispositions') }}
+    from dispositions
 )
+{%- endmacro %}
+
+-- Every column of `relation`, with raw_row kept where staging refused the row. On DuckDB it is
+-- dropped elsewhere: writing it for every row of a large table cost a quarter of the table's
+-- staging. PostgreSQL and Spark cannot leave one column out of `*` and keep it on every row.
+{% macro raw_row_where_quarantined(relation) -%}
+    {{ return(adapter.dispatch('raw_row_where_quarantined', 'client_success_intelligence')(relation)) }}
+{%- endmacro %}
+
+{% macro default__raw_row_where_quarantined(relation) -%}
+    {{ relation }}.*
+{%- endmacro %}
+
+{% macro duckdb__raw_row_where_quarantined(relation) -%}
+    {{ relation }}.* exclude (raw_row),
+    case when {{ relation }}.disposition = 'quarantined' then {{ relation }}.raw_row end as raw_row
 {%- endmacro %}
 
 {% macro changed_rows(checked_cte, key_columns) -%}

@@ -16,7 +16,7 @@ quarantined as (
         {{ record_key(staged.key) }} as record_key,
         rejection_rule,
         _fivetran_synced,
-        row_fingerprint as raw_row
+        {{ raw_row_json('raw_row') }} as raw_row
     from {{ staged.base_model }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}

@@ -25,7 +25,7 @@ checked as (
         coalesce(is_test_data, false) as is_test_data,
         coalesce(_fivetran_deleted, false) as is_deleted_at_source,
         _fivetran_synced,
-        {{ json_object_of(['id', 'survey_id', 'survey_title', 'respondent_email', 'status', 'submitted_at', 'nps_score', 'csat_score', 'is_test_data', '_fivetran_deleted', '_fivetran_synced']) }} as row_fingerprint,
+        {{ raw_row_of(['id', 'survey_id', 'survey_title', 'respondent_email', 'status', 'submitted_at', 'nps_score', 'csat_score', 'is_test_data', '_fivetran_deleted', '_fivetran_synced']) }} as raw_row,
         case
             when id is null or nullif(trim(respondent_email), '') is null then 'null_key'
             when {{ is_unparseable('submitted_at', 'timestamp') }} then 'unparseable_date'

@@ -20,7 +20,7 @@ checked as (
         {{ safe_cast('property_createdate', 'date') }} as created_date,
         coalesce(_fivetran_deleted, false) as is_deleted_at_source,
         _fivetran_synced,
-        {{ json_object_of(['id', 'property_name', 'property_domain', 'property_salesforce_account_id', 'property_industry', 'property_createdate', '_fivetran_deleted', '_fivetran_synced']) }} as row_fingerprint,
+        {{ raw_row_of(['id', 'property_name', 'property_domain', 'property_salesforce_account_id', 'property_industry', 'property_createdate', '_fivetran_deleted', '_fivetran_synced']) }} as raw_row,
         case
             when id is null then 'null_key'
             when {{ is_unparseable('property_createdate', 'date') }} then 'unparseable_date'

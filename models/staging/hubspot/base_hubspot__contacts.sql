@@ -23,7 +23,7 @@ checked as (
         {{ safe_cast('property_createdate', 'date') }} as created_date,
         coalesce(_fivetran_deleted, false) as is_deleted_at_source,
         _fivetran_synced,
-        {{ json_object_of(['id', 'property_email', 'property_firstname', 'property_lastname', 'property_jobtitle', 'property_associatedcompanyid', 'property_createdate', '_fivetran_deleted', '_fivetran_synced']) }} as row_fingerprint,
+        {{ raw_row_of(['id', 'property_email', 'property_firstname', 'property_lastname', 'property_jobtitle', 'property_associatedcompanyid', 'property_createdate', '_fivetran_deleted', '_fivetran_synced']) }} as raw_row,
         case
             when id is null then 'null_key'
             when {{ is_orphaned('property_associatedcompanyid', 'hubspot', 'company', dbt.type_bigint()) }} then 'orphaned_key'

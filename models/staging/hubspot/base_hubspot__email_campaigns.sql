@@ -20,7 +20,7 @@ checked as (
         {{ clean_text('type') }} as campaign_type,
         false as is_deleted_at_source,
         _fivetran_synced,
-        {{ json_object_of(['id', 'app_id', 'app_name', 'name', 'subject', 'type', '_fivetran_synced']) }} as row_fingerprint,
+        {{ raw_row_of(['id', 'app_id', 'app_name', 'name', 'subject', 'type', '_fivetran_synced']) }} as raw_row,
         case
             when id is null then 'null_key'
         end as quarantine_rule

@@ -22,7 +22,7 @@ checked as (
         coalesce(filtered_event, false) as is_filtered_event,
         false as is_deleted_at_source,
         _fivetran_synced,
-        {{ json_object_of(['id', 'email_campaign_id', 'recipient', 'type', 'created', 'filtered_event', '_fivetran_synced']) }} as row_fingerprint,
+        {{ raw_row_of(['id', 'email_campaign_id', 'recipient', 'type', 'created', 'filtered_event', '_fivetran_synced']) }} as raw_row,
         case
             when id is null or email_campaign_id is null or nullif(trim(recipient), '') is null then 'null_key'
             when {{ is_orphaned('email_campaign_id', 'hubspot', 'email_campaign', dbt.type_bigint()) }} then 'orphaned_key'

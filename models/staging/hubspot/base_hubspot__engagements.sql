@@ -23,7 +23,7 @@ checked as (
         {{ safe_cast('property_hs_timestamp', 'date') }} as engagement_date,
         coalesce(_fivetran_deleted, false) as is_deleted_at_source,
         _fivetran_synced,
-        {{ json_object_of(['id', 'type', 'company_id', 'owner_id', 'property_hs_meeting_title', 'property_hs_timestamp', '_fivetran_deleted', '_fivetran_synced']) }} as row_fingerprint,
+        {{ raw_row_of(['id', 'type', 'company_id', 'owner_id', 'property_hs_meeting_title', 'property_hs_timestamp', '_fivetran_deleted', '_fivetran_synced']) }} as raw_row,
         case
             when id is null then 'null_key'
             when {{ is_orphaned('company_id', 'hubspot', 'company', dbt.type_bigint()) }} then 'orphaned_key'

@@ -22,7 +22,7 @@ checked as (
         scored_at,
         false as is_deleted_at_source,
         scored_at as _fivetran_synced,
-        {{ json_object_of(['contract_id', 'account_id', 'churn_probability', 'model_version', 'scored_at']) }} as row_fingerprint,
+        {{ raw_row_of(['contract_id', 'account_id', 'churn_probability', 'model_version', 'scored_at']) }} as raw_row,
         case
             when contract_id is null or account_id is null then 'null_key'
             when {{ is_orphaned('account_id', 'salesforce', 'account', dbt.type_string()) }}

@@ -23,7 +23,7 @@ checked as (
         licensed_seats,
         false as is_deleted_at_source,
         _fivetran_synced,
-        {{ json_object_of(['account_id', 'usage_date', 'active_users', 'logins', 'saved_searches', 'report_downloads', 'licensed_seats', '_fivetran_synced']) }} as row_fingerprint,
+        {{ raw_row_of(['account_id', 'usage_date', 'active_users', 'logins', 'saved_searches', 'report_downloads', 'licensed_seats', '_fivetran_synced']) }} as raw_row,
         case
             when account_id is null or usage_date is null then 'null_key'
             when {{ is_orphaned('account_id', 'salesforce', 'account', dbt.type_string()) }} then 'orphaned_key'

@@ -29,7 +29,7 @@ checked as (
         {{ safe_cast('created_date', 'date') }} as created_date,
         coalesce(is_deleted, false) as is_deleted_at_source,
         _fivetran_synced,
-        {{ json_object_of(['id', 'name', 'type', 'industry', 'website', 'billing_country', 'number_of_employees', 'owner_id', 'segment_c', 'is_insider_c', 'csm_sentiment_c', 'account_status_c', 'arr_c', 'created_date', 'is_deleted', '_fivetran_synced']) }} as row_fingerprint,
+        {{ raw_row_of(['id', 'name', 'type', 'industry', 'website', 'billing_country', 'number_of_employees', 'owner_id', 'segment_c', 'is_insider_c', 'csm_sentiment_c', 'account_status_c', 'arr_c', 'created_date', 'is_deleted', '_fivetran_synced']) }} as raw_row,
         case
             when id is null then 'null_key'
             when {{ is_unparseable('created_date', 'date') }} then 'unparseable_date'

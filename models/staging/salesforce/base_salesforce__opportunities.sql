@@ -29,7 +29,7 @@ checked as (
         owner_id,
         coalesce(is_deleted, false) as is_deleted_at_source,
         _fivetran_synced,
-        {{ json_object_of(['id', 'account_id', 'contract_id_c', 'name', 'type', 'stage_name', 'amount', 'probability', 'is_closed', 'is_won', 'created_date', 'close_date', 'owner_id', 'is_deleted', '_fivetran_synced']) }} as row_fingerprint,
+        {{ raw_row_of(['id', 'account_id', 'contract_id_c', 'name', 'type', 'stage_name', 'amount', 'probability', 'is_closed', 'is_won', 'created_date', 'close_date', 'owner_id', 'is_deleted', '_fivetran_synced']) }} as raw_row,
         case
             when id is null or account_id is null then 'null_key'
             when {{ is_orphaned('account_id', 'salesforce', 'account', dbt.type_string()) }} then 'orphaned_key'

@@ -27,7 +27,7 @@ checked as (
         {{ safe_cast('created_date', 'date') }} as created_date,
         coalesce(is_deleted, false) as is_deleted_at_source,
         _fivetran_synced,
-        {{ json_object_of(['id', 'account_id', 'owner_id', 'subject', 'type', 'status', 'activity_date', 'activity_type_c', 'health_check_type_c', 'created_date', 'is_deleted', '_fivetran_synced']) }} as row_fingerprint,
+        {{ raw_row_of(['id', 'account_id', 'owner_id', 'subject', 'type', 'status', 'activity_date', 'activity_type_c', 'health_check_type_c', 'created_date', 'is_deleted', '_fivetran_synced']) }} as raw_row,
         case
             when id is null or account_id is null then 'null_key'
             when {{ is_orphaned('account_id', 'salesforce', 'account', dbt.type_string()) }} then 'orphaned_key'

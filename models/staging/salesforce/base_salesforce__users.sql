@@ -20,7 +20,7 @@ checked as (
         coalesce(is_active, false) as is_active,
         false as is_deleted_at_source,
         _fivetran_synced,
-        {{ json_object_of(['id', 'name', 'email', 'title', 'manager_id', 'is_active', '_fivetran_synced']) }} as row_fingerprint,
+        {{ raw_row_of(['id', 'name', 'email', 'title', 'manager_id', 'is_active', '_fivetran_synced']) }} as raw_row,
         case
             when id is null then 'null_key'
         end as quarantine_rule

@@ -25,7 +25,7 @@ checked as (
         csat_score,
         coalesce(_fivetran_deleted, false) as is_deleted_at_source,
         _fivetran_synced,
-        {{ json_object_of(['id', 'account_id', 'subject', 'priority', 'status', 'created_at', 'solved_at', 'is_escalated', 'csat_score', '_fivetran_deleted', '_fivetran_synced']) }} as row_fingerprint,
+        {{ raw_row_of(['id', 'account_id', 'subject', 'priority', 'status', 'created_at', 'solved_at', 'is_escalated', 'csat_score', '_fivetran_deleted', '_fivetran_synced']) }} as raw_row,
         case
             when id is null or account_id is null then 'null_key'
             when {{ is_orphaned('account_id', 'salesforce', 'account', dbt.type_string()) }} then 'orphaned_key'
