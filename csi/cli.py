@@ -119,6 +119,8 @@ def bench(
     work: Annotated[Path, typer.Option(help="Where generated data and warehouses are kept (and reused) between runs.")] = Path("bench/runs"),
     out: Annotated[Path, typer.Option(help="Folder for results.md, results.json and results.png.")] = Path("bench"),
     today: Annotated[str | None, typer.Option(help="Last night of the generated history (default: 2026-06-30).")] = "2026-06-30",
+    build_only: Annotated[list[int] | None, typer.Option(
+        "--build-only", help="A size (among --size) measured by its full build alone (repeatable).")] = None,
 ) -> None:
     """Measure the full build, a nightly incremental run, the floor and a polars score at each size."""
     from csi.bench.run import bench as run_bench
@@ -126,7 +128,9 @@ def bench(
     sizes = sizes or [1_000, 100_000, 1_000_000]
     if any(size < 100 for size in sizes):
         raise UserError("--size must be at least 100 accounts")
-    run_bench(sorted(sizes), work, out, parse_date(today, "--today"))
+    if stray := sorted(set(build_only or []) - set(sizes)):
+        raise UserError(f"--build-only {stray[0]} is not among the sizes measured ({', '.join(map(str, sorted(sizes)))})")
+    run_bench(sorted(sizes), work, out, parse_date(today, "--today"), frozenset(build_only or []))
 
 
 @app.command()

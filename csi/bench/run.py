@@ -117,7 +117,8 @@ def dbt_time_by_kind(target: Path) -> dict[str, float]:
     return totals
 
 
-def bench_size(accounts: int, work_dir: Path, today: date, console: Console) -> SizeResult:
+def bench_size(accounts: int, work_dir: Path, today: date, console: Console, build_only: bool = False) -> SizeResult:
+    """Every step at one size; `build_only` stops after the full build (its time and peak memory)."""
     from csi.bench.polars_score import export_score_inputs
 
     root = work_dir / str(accounts)
@@ -144,6 +145,10 @@ def bench_size(accounts: int, work_dir: Path, today: date, console: Console) -> 
     manifest_path = root / "target_full" / "manifest.json"
     result.score_models_seconds = dbt_seconds(root / "target_full", score_model_ids(json.loads(manifest_path.read_text())))
     result.dbt_time_by_kind["full build"] = dbt_time_by_kind(root / "target_full")
+    if build_only:
+        full.unlink()
+        _remove_spill(root)
+        return result
 
     floor = root / "floor.duckdb"
     shutil.copy(full, floor)
@@ -175,9 +180,13 @@ def bench_size(accounts: int, work_dir: Path, today: date, console: Console) -> 
     run("nightly build", step_command("build", today.isoformat()), warehouse_env(root, nightly, "nightly"))
     result.dbt_time_by_kind["nightly build"] = dbt_time_by_kind(root / "target_nightly")
     nightly.unlink()
+    _remove_spill(root)
+    return result
+
+
+def _remove_spill(root: Path) -> None:
     for spill in root.glob("spill_*"):
         shutil.rmtree(spill, ignore_errors=True)
-    return result
 
 
 def machine() -> dict[str, str]:
@@ -195,7 +204,9 @@ def machine() -> dict[str, str]:
     }
 
 
-def bench(sizes: list[int], work_dir: Path, out_dir: Path, today: date) -> list[SizeResult]:
+def bench(sizes: list[int], work_dir: Path, out_dir: Path, today: date,
+          build_only: frozenset[int] = frozenset()) -> list[SizeResult]:
+    """Measure each size in turn (`build_only` sizes: the full build alone) and write the report."""
     from csi.bench.report import write_report
 
     console = Console()
@@ -203,7 +214,7 @@ def bench(sizes: list[int], work_dir: Path, out_dir: Path, today: date) -> list[
     results = []
     for accounts in sizes:
         console.rule(f"{accounts:,} accounts")
-        results.append(bench_size(accounts, work_dir, today, console))
+        results.append(bench_size(accounts, work_dir, today, console, accounts in build_only))
         write_report(results, machine(), started, out_dir)  # after each size: a long run keeps what it measured
     console.print(f"results in {out_dir / 'results.md'}")
     return results

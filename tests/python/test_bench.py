@@ -56,3 +56,23 @@ def test_the_report_compares_each_target_with_what_one_run_measured(tmp_path: Pa
     assert "| 1M full build peak memory under 8 GB | 8.8 GB | **not met** |" in report
     assert json.loads((tmp_path / "results.json").read_text())[0]["accounts"] == 100_000
     assert (tmp_path / "results.png").stat().st_size > 10_000
+
+
+def test_a_build_only_size_reports_its_build_and_peak_memory_alone(tmp_path: Path) -> None:
+    from csi.bench.measure import Measurement
+
+    build_only = SizeResult(1_000_000, 400_000_000, {"full build": Measurement("full build", 1300, 7000, 1250)},
+                            score_models_seconds=40)
+    write_report([build_only], {"cpu": "test"}, datetime(2026, 12, 6, tzinfo=UTC), tmp_path)
+    report = (tmp_path / "results.md").read_text()
+    assert "| 1M full build peak memory under 8 GB | 6.8 GB | met |" in report
+    assert "| 1,000,000 | 400,000,000 | full build | 1300.0 | 1250.0 | 7,000 |" in report
+    assert "faster than polars at 1,000,000" not in report
+
+
+def test_a_build_only_size_must_be_one_of_the_sizes(monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.python.test_generate_cli import run_cli
+
+    code, _, err = run_cli(monkeypatch, capsys, "bench", "--size", "1000", "--build-only", "1000000")
+    assert code == 2 and err.strip().splitlines() == ["csi: error: --build-only 1000000 is not among the sizes measured (1000)"]
