@@ -117,6 +117,10 @@ def round_double(value, places):
     return f"round({value}, {places})"
 
 
+def not_materialized():
+    return "not materialized"
+
+
 def raw_row_of(columns):
     return f"struct_pack({', '.join(columns)})"
 

@@ -6,13 +6,13 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
     select
         {{ source_columns('alchemer', 'survey_response') }}
     from {{ source('alchemer', 'survey_response') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         id as survey_response_id,
         survey_id,

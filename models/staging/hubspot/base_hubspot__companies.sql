@@ -4,13 +4,13 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
     select
         {{ source_columns('hubspot', 'company') }}
     from {{ source('hubspot', 'company') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         id as company_id,
         property_name as company_name,

@@ -6,13 +6,13 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
     select
         {{ source_columns('hubspot', 'contact') }}
     from {{ source('hubspot', 'contact') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         id as contact_id,
         nullif({{ clean_text('property_email') }}, '') as email,

@@ -4,13 +4,13 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
     select
         {{ source_columns('hubspot', 'email_campaign') }}
     from {{ source('hubspot', 'email_campaign') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         id as email_campaign_id,
         app_id,

@@ -6,13 +6,13 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
     select
         {{ source_columns('hubspot', 'email_event') }}
     from {{ source('hubspot', 'email_event') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         id as email_event_id,
         email_campaign_id,

@@ -6,13 +6,13 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
     select
         {{ source_columns('hubspot', 'engagement') }}
     from {{ source('hubspot', 'engagement') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         id as engagement_id,
         {{ clean_text('type') }} as engagement_type,

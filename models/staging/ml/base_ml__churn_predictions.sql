@@ -7,13 +7,13 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
     select
         {{ source_columns('ml', 'churn_prediction') }}
     from {{ source('ml', 'churn_prediction') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         contract_id,
         account_id,

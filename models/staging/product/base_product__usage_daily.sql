@@ -6,13 +6,13 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
     select
         {{ source_columns('product', 'usage_daily') }}
     from {{ source('product', 'usage_daily') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         account_id,
         {{ safe_cast('usage_date', 'date') }} as usage_date,

@@ -5,13 +5,13 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
     select
         {{ source_columns('salesforce', 'account') }}
     from {{ source('salesforce', 'account') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         id as account_id,
         name as account_name,

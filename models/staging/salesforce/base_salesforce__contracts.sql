@@ -6,13 +6,13 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
     select
         {{ source_columns('salesforce', 'contract') }}
     from {{ source('salesforce', 'contract') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         id as contract_id,
         account_id,

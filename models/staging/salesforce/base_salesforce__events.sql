@@ -7,13 +7,13 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
     select
         {{ source_columns('salesforce', 'event') }}
     from {{ source('salesforce', 'event') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         id as event_id,
         account_id,

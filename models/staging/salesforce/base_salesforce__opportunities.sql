@@ -6,13 +6,13 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
     select
         {{ source_columns('salesforce', 'opportunity') }}
     from {{ source('salesforce', 'opportunity') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         id as opportunity_id,
         account_id,

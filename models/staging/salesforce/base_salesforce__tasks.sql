@@ -7,13 +7,13 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
     select
         {{ source_columns('salesforce', 'task') }}
     from {{ source('salesforce', 'task') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         id as task_id,
         account_id,

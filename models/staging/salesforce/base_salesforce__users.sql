@@ -4,13 +4,13 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
     select
         {{ source_columns('salesforce', 'user') }}
     from {{ source('salesforce', 'user') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         id as user_id,
         name as user_name,

@@ -6,13 +6,13 @@
 
 with
 
-source as (
+source as {{ not_materialized() }} (
     select
         {{ source_columns('support', 'ticket') }}
     from {{ source('support', 'ticket') }}
 ),
 
-checked as (
+checked as {{ not_materialized() }} (
     select
         id as ticket_id,
         account_id,
