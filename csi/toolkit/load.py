@@ -31,14 +31,8 @@ def load_portfolio(con: duckdb.DuckDBPyConnection, path: Path, as_of: dt.date, d
         head = handle.read(4)
     if head.startswith(b"\xef\xbb\xbf"):
         _explain_python_only_json(path)
-    size = max(path.stat().st_size + 1024, 16 * 1024 * 1024)
     con.execute(f"create schema if not exists {schema}")
     try:
-        con.execute(
-            "create or replace temp table toolkit_document as "
-            "select json as document from read_json_objects(?, format = 'unstructured', maximum_object_size = ?)",
-            [str(path), size],
-        )
         # One parse of the whole file: the customers as a list of JSON objects (NULL unless the file
         # is an object whose "customers" is a list). Each JSON function re-reads the text it gets,
         # so the checks below look at the whole document only when this shape is not there.
@@ -49,17 +43,15 @@ def load_portfolio(con: duckdb.DuckDBPyConnection, path: Path, as_of: dt.date, d
                 cast(unnest(range(1, len(customers) + 1)) as integer) as customer_index,
                 unnest(customers) as customer
             from (
-                select json_transform(document, '{{"customers": ["JSON"]}}').customers as customers
-                from toolkit_document
+                select json_transform(content, '{{"customers": ["JSON"]}}').customers as customers
+                from read_text(?)
             )
-            """
+            """,
+            [str(path)],
         )
-        documents = con.execute("select count(*) from toolkit_document").fetchone()[0]
     except duckdb.Error:
         _explain_python_only_json(path)
         raise
-    if documents != 1:
-        _explain_python_only_json(path)
     customer_count, non_objects = con.execute(
         f"select count(*), count(*) filter (where coalesce(json_type(customer), 'NULL') <> 'OBJECT') "
         f"from {schema}.portfolio_customers"
@@ -72,37 +64,37 @@ def load_portfolio(con: duckdb.DuckDBPyConnection, path: Path, as_of: dt.date, d
         f"create or replace table {schema}.portfolio as select ?::varchar as source_file, ?::date as as_of_date",
         [str(path), as_of.isoformat()],
     )
-    con.execute("drop table toolkit_document")
     return int(customer_count)
 
 
 def _refuse_document(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """The file holds no list of customers: say which of the scripts' refusals applies."""
     document_type, customers_type = con.execute(
-        "select json_type(document), json_type(document, '$.customers') from toolkit_document"
+        "select json_type(content), json_type(content, '$.customers') from read_text(?)", [str(path)]
     ).fetchone()
     if document_type != "OBJECT":
         raise UserError(f"{path}: the top level is not a JSON object, so there is no \"customers\" list to read")
-    if customers_type is None or _falsy_customers(con, customers_type):
+    if customers_type is None or _falsy_customers(con, path):
         raise UserError(f"{NO_CUSTOMERS} ({path})")
     raise UserError(f"{path}: \"customers\" is not a list of customer objects")
 
 
-def _falsy_customers(con: duckdb.DuckDBPyConnection, customers_type: str) -> bool:
+def _falsy_customers(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
     """Python's `if not customers`: an empty list or object, "", 0, false or null."""
     return bool(
         con.execute(
             """
-            select case json_type(document, '$.customers')
-                when 'ARRAY' then json_array_length(document, '$.customers') = 0
-                when 'OBJECT' then cast(document -> '$.customers' as varchar) = '{}'
-                when 'VARCHAR' then (document ->> '$.customers') = ''
+            select case json_type(content, '$.customers')
+                when 'ARRAY' then json_array_length(content, '$.customers') = 0
+                when 'OBJECT' then cast(content -> '$.customers' as varchar) = '{}'
+                when 'VARCHAR' then (content ->> '$.customers') = ''
                 when 'NULL' then true
-                when 'BOOLEAN' then cast(document -> '$.customers' as varchar) = 'false'
-                else cast(document -> '$.customers' as double) = 0
+                when 'BOOLEAN' then cast(content -> '$.customers' as varchar) = 'false'
+                else cast(content -> '$.customers' as double) = 0
             end
-            from toolkit_document
-            """
+            from read_text(?)
+            """,
+            [str(path)],
         ).fetchone()[0]
     )
 
