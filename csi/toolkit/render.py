@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from itertools import groupby
+from operator import itemgetter
 
 import duckdb
 
@@ -328,15 +330,12 @@ select
 from marts.fct_toolkit_portfolio_expansion_opportunities
 order by customer_index, priority_rank
 """
-_OPPORTUNITY_FIELDS = ("opportunity_type", "category", "target_tier", "module", "department", "estimated_revenue",
-                       "effort", "priority_score", "rationale")
 
 
-def _opportunities(con: duckdb.DuckDBPyConnection) -> dict[int, list[dict]]:
-    found: dict[int, list[dict]] = {}
-    for customer_index, *fields in _rows(con, _OPPORTUNITIES_SQL):
-        found.setdefault(customer_index, []).append(dict(zip(_OPPORTUNITY_FIELDS, fields, strict=True)))
-    return found
+def _opportunities(con: duckdb.DuckDBPyConnection) -> dict[int, list[tuple]]:
+    """Each customer's opportunity rows (as _OPPORTUNITIES_SQL selects them), in priority order."""
+    return {customer_index: list(rows)
+            for customer_index, rows in groupby(_rows(con, _OPPORTUNITIES_SQL), key=itemgetter(0))}
 
 
 def expansion(con: duckdb.DuckDBPyConnection, output_format: str) -> Iterator[str]:
@@ -381,11 +380,10 @@ def expansion(con: duckdb.DuckDBPyConnection, output_format: str) -> Iterator[st
         ]
         if found:
             lines += ["", "  Opportunities (ranked by priority):"]
-            for i, o in enumerate(found, 1):
-                lines.append(f"    {i}. [{o['opportunity_type'].title()}] {o['category'].replace('_', ' ').title()}")
-                lines.append(f"       Revenue: ${o['estimated_revenue']:,.0f}  |  Effort: {o['effort'].title()}  |  "
-                             f"Priority: {o['priority_score']}")
-                lines.append(f"       {o['rationale']}")
+            for i, (_, kind, category, _, _, _, revenue, effort, priority, rationale) in enumerate(found, 1):
+                lines.append(f"    {i}. [{kind.title()}] {category.replace('_', ' ').title()}")
+                lines.append(f"       Revenue: ${revenue:,.0f}  |  Effort: {effort.title()}  |  Priority: {priority}")
+                lines.append(f"       {rationale}")
         else:
             lines += ["", "  No expansion opportunities identified at this time."]
         lines.append("")
@@ -393,22 +391,20 @@ def expansion(con: duckdb.DuckDBPyConnection, output_format: str) -> Iterator[st
     yield RULE + "\n"
 
 
-def _opportunity_json(o: dict) -> str:
-    category = o["category"]
+def _opportunity_json(opportunity: tuple) -> str:
+    _, kind, category, target_tier, module, department, revenue, effort, priority, rationale = opportunity
     if category == "seat_expansion":
-        fields = [("type", js(o["opportunity_type"])), ("category", js(category))]
+        fields = [("type", js(kind)), ("category", js(category))]
     elif category == "tier_upgrade":
-        fields = [("type", js(o["opportunity_type"])), ("category", js(category)),
-                  ("target_tier", js(o["target_tier"]))]
+        fields = [("type", js(kind)), ("category", js(category)), ("target_tier", js(target_tier))]
     elif category == "module_cross_sell":
-        fields = [("module", js(o["module"])), ("type", js(o["opportunity_type"]))]
+        fields = [("module", js(module)), ("type", js(kind))]
     else:
-        fields = [("department", js(o["department"])), ("type", js(o["opportunity_type"]))]
-    fields += [("estimated_revenue", repr(o["estimated_revenue"])), ("effort", js(o["effort"])),
-               ("rationale", js(o["rationale"]))]
+        fields = [("department", js(department)), ("type", js(kind))]
+    fields += [("estimated_revenue", repr(revenue)), ("effort", js(effort)), ("rationale", js(rationale))]
     if category in ("module_cross_sell", "department_expansion"):
         fields.append(("category", js(category)))
-    fields.append(("priority_score", repr(o["priority_score"])))
+    fields.append(("priority_score", repr(priority)))
     return "        {\n" + ",\n".join(f'          "{k}": {v}' for k, v in fields) + "\n        }"
 
 
