@@ -338,13 +338,47 @@ def _opportunities(con: duckdb.DuckDBPyConnection) -> dict[int, list[tuple]]:
             for customer_index, rows in groupby(_rows(con, _OPPORTUNITIES_SQL), key=itemgetter(0))}
 
 
+# The text report's opportunity lines, laid out in SQL: at 100,000 customers they are half a million
+# rows of three lines each, too many to format one by one in Python. DuckDB's format('{:,.0f}', x)
+# and a double's text are Python's format(x, ',.0f') and str(x); the few names (type, category,
+# effort) are title-cased by Python into a lookup table first.
+_OPPORTUNITY_LINES_SQL = """
+select
+    o.customer_index,
+    string_agg(
+        '    ' || o.priority_rank || '. [' || kind.title || '] ' || category.title || chr(10)
+        || '       Revenue: $' || format('{:,.0f}', o.estimated_revenue) || '  |  Effort: ' || effort.title
+        || '  |  Priority: ' || cast(o.priority_score as varchar) || chr(10)
+        || '       ' || coalesce(o.rationale, 'None'),
+        chr(10) order by o.priority_rank
+    ) as lines
+from marts.fct_toolkit_portfolio_expansion_opportunities as o
+inner join toolkit_titles as kind on o.opportunity_type = kind.name
+inner join toolkit_titles as category on replace(o.category, '_', ' ') = category.name
+inner join toolkit_titles as effort on o.effort = effort.name
+group by o.customer_index
+"""
+
+
+def _opportunity_lines(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    """Each customer's opportunities as the text report prints them (lines without the last newline)."""
+    names = con.execute(
+        "select opportunity_type from marts.fct_toolkit_portfolio_expansion_opportunities "
+        "union select replace(category, '_', ' ') from marts.fct_toolkit_portfolio_expansion_opportunities "
+        "union select effort from marts.fct_toolkit_portfolio_expansion_opportunities"
+    ).fetchall()
+    con.execute("create or replace temp table toolkit_titles (name varchar, title varchar)")
+    con.executemany("insert into toolkit_titles values (?, ?)", [(name, name.title()) for (name,) in names])
+    return dict(_rows(con, _OPPORTUNITY_LINES_SQL))
+
+
 def expansion(con: duckdb.DuckDBPyConnection, output_format: str) -> Iterator[str]:
     total, revenue, has_opportunities, opportunities = con.execute(
         "select total_customers, total_estimated_revenue, has_opportunities, total_opportunities "
         "from marts.fct_toolkit_portfolio_expansion_summary"
     ).fetchone()
     total_revenue = revenue if has_opportunities else 0
-    found_by_customer = _opportunities(con)
+    found_by_customer = _opportunities(con) if output_format == "json" else _opportunity_lines(con)
     rows = ((*row[1:], found_by_customer.get(row[0])) for row in _rows(con, _EXPANSION_SQL))
     if output_format == "json":
         yield ('{\n  "report": "expansion_opportunities",\n  "summary": {\n'
@@ -379,11 +413,7 @@ def expansion(con: duckdb.DuckDBPyConnection, output_format: str) -> Iterator[st
             f"    Departments:        {covered} active, {potential} potential",
         ]
         if found:
-            lines += ["", "  Opportunities (ranked by priority):"]
-            for i, (_, kind, category, _, _, _, revenue, effort, priority, rationale) in enumerate(found, 1):
-                lines.append(f"    {i}. [{kind.title()}] {category.replace('_', ' ').title()}")
-                lines.append(f"       Revenue: ${revenue:,.0f}  |  Effort: {effort.title()}  |  Priority: {priority}")
-                lines.append(f"       {rationale}")
+            lines += ["", "  Opportunities (ranked by priority):", found]
         else:
             lines += ["", "  No expansion opportunities identified at this time."]
         lines.append("")
