@@ -207,6 +207,19 @@
 
 {% macro postgres__materialized_cte() -%}materialized{%- endmacro %}
 
+-- The opposite hint, also written after `as`: DuckDB materialises a CTE read more than once. The
+-- base models' triage reads their checked rows three times; held in memory, a large raw table
+-- spilled tens of gigabytes at 1M accounts, while reading and checking the rows again costs less
+-- than writing them out (at 100K: 5.8 GB -> 1.6 GB peak for the e-mail events, and 8 % less CPU).
+-- PostgreSQL inlines or materialises as it sees fit.
+{% macro not_materialized() -%}
+    {{ return(adapter.dispatch('not_materialized', 'client_success_intelligence')()) }}
+{%- endmacro %}
+
+{% macro default__not_materialized() -%}{%- endmacro %}
+
+{% macro duckdb__not_materialized() -%}not materialized{%- endmacro %}
+
 -- A pre-hook for models whose SQL is long expressions over few rows (the toolkit's Python-exact
 -- rounding): PostgreSQL's JIT would spend seconds compiling each of them. Nothing elsewhere.
 {% macro without_jit() -%}

@@ -114,21 +114,6 @@ triaged as (
     case when {{ relation }}.disposition = 'quarantined' then {{ relation }}.raw_row end as raw_row
 {%- endmacro %}
 
--- DuckDB materialises a CTE that is read more than once. The triage reads the checked rows three
--- times; held in memory, a large raw table spilled tens of gigabytes at 1M accounts, while reading
--- and checking the rows again costs less than writing them out (at 100K: 5.8 GB -> 1.6 GB peak for
--- the e-mail events, and 8 % less CPU).
-{% macro not_materialized() -%}
-    {{ return(adapter.dispatch('not_materialized', 'client_success_intelligence')()) }}
-{%- endmacro %}
-
-{% macro default__not_materialized() -%}
-{%- endmacro %}
-
-{% macro duckdb__not_materialized() -%}
-    not materialized
-{%- endmacro %}
-
 {% macro changed_rows(checked_cte, key_columns) -%}
 {%- set has_key = key_columns | join(' is not null and ') ~ ' is not null' -%}
 last_run as (
