@@ -1,3 +1,4 @@
+{{ config(materialized="table") }}  {# read by both retention marts and three tests: computed once #}
 -- Every account's ARR in force at the start and at the end of each complete month up to the
 -- as-of date (the contract running that day, the latest started if two overlap; 0 when none),
 -- with its segment. Contracts count only once signed by the as-of date.
@@ -35,61 +36,66 @@ months as (
         and {{ dbt.dateadd('month', 1, 'month_spine.date_month') }} <= {{ dbt.dateadd('day', 1, as_of_date()) }}
 ),
 
-account_months as (
+-- Of two contracts in force on the same day, the latest started counts (then the lowest id):
+-- ranked once per account, so each month needs only the lowest rank in force.
+ranked_contracts as (
     select
-        contracts.account_id,
-        months.month_start,
-        months.month_end
-    from months
-    inner join contracts
-        on months.month_end >= contracts.start_date
-        and {{ dbt.dateadd('day', -1, 'months.month_start') }} <= contracts.end_date
-    group by contracts.account_id, months.month_start, months.month_end
+        account_id,
+        arr,
+        start_date,
+        end_date,
+        row_number() over (partition by account_id order by start_date desc, contract_id asc) as recency_rank
+    from contracts
 ),
 
-arr_on_days as (
+-- Every contract running on some day from the day before the month to its last day: all a
+-- month's starting and ending ARR can come from.
+contract_months as (
     select
-        account_months.account_id,
-        account_months.month_start,
-        account_months.month_end,
-        contracts.contract_id,
-        contracts.arr,
-        contracts.start_date,
+        ranked_contracts.account_id,
+        months.month_start,
+        months.month_end,
+        ranked_contracts.recency_rank,
         -- in force on the day before the month (the starting ARR) / on its last day (the ending ARR)
         (
-            contracts.start_date < account_months.month_start
-            and contracts.end_date >= {{ dbt.dateadd('day', -1, 'account_months.month_start') }}
+            ranked_contracts.start_date < months.month_start
+            and ranked_contracts.end_date >= {{ dbt.dateadd('day', -1, 'months.month_start') }}
         ) as is_at_start,
         (
-            contracts.start_date <= account_months.month_end
-            and contracts.end_date >= account_months.month_end
+            ranked_contracts.start_date <= months.month_end
+            and ranked_contracts.end_date >= months.month_end
         ) as is_at_end
-    from account_months
-    inner join contracts
-        on account_months.account_id = contracts.account_id
+    from months
+    inner join ranked_contracts
+        on months.month_end >= ranked_contracts.start_date
+        and {{ dbt.dateadd('day', -1, 'months.month_start') }} <= ranked_contracts.end_date
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by account_id, month_start, is_at_start order by start_date desc, contract_id asc
-        ) as start_rank,
-        row_number() over (
-            partition by account_id, month_start, is_at_end order by start_date desc, contract_id asc
-        ) as end_rank
-    from arr_on_days
-),
-
-arr_by_month as (
+in_force as (
     select
         account_id,
         month_start,
         month_end,
-        coalesce(max(case when is_at_start and start_rank = 1 then arr end), 0) as starting_arr,
-        coalesce(max(case when is_at_end and end_rank = 1 then arr end), 0) as ending_arr
-    from ranked
+        min(case when is_at_start then recency_rank end) as starting_rank,
+        min(case when is_at_end then recency_rank end) as ending_rank
+    from contract_months
     group by account_id, month_start, month_end
+),
+
+arr_by_month as (
+    select
+        in_force.account_id,
+        in_force.month_start,
+        in_force.month_end,
+        coalesce(starting.arr, 0) as starting_arr,
+        coalesce(ending.arr, 0) as ending_arr
+    from in_force
+    left join ranked_contracts as starting
+        on in_force.account_id = starting.account_id
+        and in_force.starting_rank = starting.recency_rank
+    left join ranked_contracts as ending
+        on in_force.account_id = ending.account_id
+        and in_force.ending_rank = ending.recency_rank
 ),
 
 final as (
