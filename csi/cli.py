@@ -65,6 +65,7 @@ def build(
     as_of: Annotated[str | None, typer.Option(help="Measure every window back from this date (default: today).")] = None,
     select: Annotated[list[str] | None, typer.Option("--select", "-s", help="dbt selection (repeatable).")] = None,
     unit_tests: Annotated[bool, typer.Option(help="Run dbt's unit tests (they check the SQL; a nightly job may skip them).")] = True,
+    nightly: Annotated[bool, typer.Option(help="Follow last night's build: staging's data tests check only the rows synced since.")] = False,
 ) -> None:
     """Seed and `dbt build` the project as of a date, then publish the marts for BI and the dashboard."""
     from csi.build import build as build_project
@@ -73,7 +74,7 @@ def build(
     from csi.publish import publish as publish_marts
     from csi.summary import print_summary
 
-    build_project(DbtProject(), parse_date(as_of, "--as-of"), select, unit_tests)
+    build_project(DbtProject(), parse_date(as_of, "--as-of"), select, unit_tests, nightly)
     print_summary(warehouse_path())
     publication = publish_marts(warehouse_path(), published_dir())
     typer.echo(f"published {len(publication.tables)} tables to {publication.database.parent} in {publication.seconds} s")

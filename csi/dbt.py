@@ -32,8 +32,8 @@ class DbtProject:
         os.environ["CSI_WAREHOUSE"] = str(warehouse_path())
         warehouse_path().parent.mkdir(parents=True, exist_ok=True)
 
-    def _args(self, command: list[str], as_of: date | None) -> list[str]:
-        run_vars = dict(self.project_vars)
+    def _args(self, command: list[str], as_of: date | None, extra_vars: dict[str, Any] | None = None) -> list[str]:
+        run_vars = {**self.project_vars, **(extra_vars or {})}
         if as_of is not None:
             run_vars["as_of_date"] = as_of.isoformat()
         args = [*command, "--project-dir", str(PROJECT_DIR), "--profiles-dir", os.environ["DBT_PROFILES_DIR"]]
@@ -54,12 +54,13 @@ class DbtProject:
             raise DbtFailure(f"dbt could not parse the project: {result.exception}")
         self._manifest = result.result
 
-    def invoke(self, command: list[str], as_of: date | None = None) -> Any:
-        """Run one dbt command; raise DbtFailure naming what failed."""
+    def invoke(self, command: list[str], as_of: date | None = None, extra_vars: dict[str, Any] | None = None) -> Any:
+        """Run one dbt command (with `extra_vars`, read at run time, for this run only); raise
+        DbtFailure naming what failed."""
         if self._manifest is None and command[0] not in ("deps", "debug", "parse"):
             self.parse()
         try:
-            result = self._runner().invoke(self._args(command, as_of))
+            result = self._runner().invoke(self._args(command, as_of, extra_vars))
         finally:
             release_warehouse()
         if result.exception is not None:

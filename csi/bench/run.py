@@ -177,7 +177,7 @@ def bench_size(accounts: int, work_dir: Path, today: date, console: Console, bui
     run("previous night's build", step_command("build", (today - timedelta(days=1)).isoformat()),
         warehouse_env(root, nightly, "nightly"))
     run("nightly load", csi_command("load", str(data)), warehouse_env(root, nightly, "nightly"))
-    run("nightly build", step_command("build", today.isoformat()), warehouse_env(root, nightly, "nightly"))
+    run("nightly build", step_command("build", today.isoformat(), "--nightly"), warehouse_env(root, nightly, "nightly"))
     result.dbt_time_by_kind["nightly build"] = dbt_time_by_kind(root / "target_nightly")
     nightly.unlink()
     _remove_spill(root)

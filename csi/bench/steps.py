@@ -13,16 +13,17 @@ from pathlib import Path
 from csi.paths import PROJECT_DIR
 
 
-def build(as_of: str) -> None:
+def build(as_of: str, *flags: str) -> None:
     """The nightly job's `dbt build` as of a date: seeds, models, snapshots and data tests (unit
-    tests check the SQL, once per change in CI); no publishing."""
+    tests check the SQL, once per change in CI); no publishing. `--nightly` follows last night's
+    build, as `csi build --nightly` does."""
     from csi.build import build as build_project
     from csi.dbt import DbtProject
 
     project = DbtProject(quiet=True)
     project.parse()
     started = time.perf_counter()
-    build_project(project, as_of=date.fromisoformat(as_of), unit_tests=False)
+    build_project(project, as_of=date.fromisoformat(as_of), unit_tests=False, nightly="--nightly" in flags)
     print(f"seconds={time.perf_counter() - started:.3f}")
 
 

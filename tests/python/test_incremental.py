@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from csi.build import build
-from csi.dbt import DbtProject
+from csi.dbt import DbtFailure, DbtProject
 from csi.generate import generate
 from csi.load import load_directory
 from csi.replay import land_night
@@ -63,7 +63,7 @@ def build_both(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, st
     build(project, as_of=LAST_RUN, select=SELECTION)
     shutil.copy(warehouse, nightly / "last_run.duckdb")
     load_directory(data, warehouse)
-    build(project, as_of=TODAY, select=SELECTION)
+    build(project, as_of=TODAY, select=SELECTION, nightly=True)
     return full / "csi.duckdb", nightly, late_account
 
 
@@ -110,3 +110,29 @@ def test_rows_orphaned_last_run_are_staged_once_their_parent_arrives(warehouses:
                            [late_account]).fetchone()[0] == 0
         assert con.execute(f"select count(*) from tonight.{usage} and disposition = 'staged'",
                            [late_account]).fetchone()[0] > 0
+
+
+def test_a_nightly_run_tests_the_staging_rows_synced_since_the_last_run(
+    warehouses: tuple[Path, Path, str], tmp_path: Path,
+) -> None:
+    """Staging's data tests on a nightly run read the rows synced in the lookback window before the
+    as-of date: a defect in older rows (here a duplicated staged key) is left to the next full
+    build, which checks every row; the same defect in tonight's rows fails the night."""
+    _, nightly, _ = warehouses
+    warehouse = use_warehouse(tmp_path)
+    shutil.copy(nightly / "csi.duckdb", warehouse)
+    project = DbtProject(quiet=True)
+    test_usage = ["test", "--select", "stg_product__usage_daily", "--exclude", "resource_type:unit_test"]
+    duplicate_a_staged_row = ("insert into staging.base_product__usage_daily select * from staging.base_product__usage_daily "
+                              "where disposition = 'staged' and _fivetran_synced {} limit 1")
+
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(duplicate_a_staged_row.format(f"< date '{LAST_RUN}' - 30"))
+    project.invoke(test_usage, TODAY, {"data_tests_recent_syncs_only": True})
+    with pytest.raises(DbtFailure, match="unique_combination_stg_product__usage_daily"):
+        project.invoke(test_usage, TODAY, {"data_tests_recent_syncs_only": False})
+
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(duplicate_a_staged_row.format(f">= date '{TODAY}' - 1"))
+    with pytest.raises(DbtFailure, match="unique_combination_stg_product__usage_daily"):
+        project.invoke(test_usage, TODAY, {"data_tests_recent_syncs_only": True})

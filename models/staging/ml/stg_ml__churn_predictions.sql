@@ -13,7 +13,8 @@ final as (
         account_id,
         churn_probability,
         model_version,
-        scored_at
+        scored_at,
+        _fivetran_synced
     from churn_predictions
 )
 
