@@ -19,7 +19,7 @@ from csi.sources import raw_tables
 # What a night rebuilds before snapshotting: the customers table, whose as_of_date column every
 # score model reads, and the tables between it and the health snapshot (the score's heavy steps,
 # kept as tables so the build's tests and marts read them once). Staging of the overwritten tables
-# and the rest of the score are views; the marts are refreshed by the next full build.
+# and the rest of the score are views while replaying; the marts are refreshed by the next full build.
 NIGHTLY_SELECTION = ["int_accounts__customers+,+snap_account_health,config.materialized:table"]
 
 
@@ -31,6 +31,21 @@ def replay_nights(start: date, end: date, nightly_days: int) -> list[date]:
     weekly = [start + timedelta(weeks=week) for week in range((nightly_from - start).days // 7 + 1)]
     nightly = [nightly_from + timedelta(days=day) for day in range((end - nightly_from).days + 1)]
     return [night for night in weekly if night < nightly_from] + nightly
+
+
+def replaying(project: DbtProject | None = None) -> DbtProject:
+    """The project parsed for replaying nights (var `replaying`): what a build keeps as tables for
+    its tests stays views, which read each night's sync (macros/replay.sql). `project` lends its
+    vars and verbosity."""
+    lender = project or DbtProject(quiet=True)
+    return DbtProject(project_vars={**lender.project_vars, "replaying": True}, quiet=lender.quiet)
+
+
+def prepare_nights(project: DbtProject, first_night: date) -> None:
+    """The seeds, and the views and tables the nightly selection reads, before the first night
+    (what reads the snapshots waits for the build after the replay: they may not exist yet)."""
+    project.invoke(["seed"], first_night)
+    project.invoke(["run", "--exclude", "source:toolkit+", "resource_type:snapshot+"], first_night)
 
 
 def rebuild_night(project: DbtProject, data_dir: Path, night: date, snapshot: bool) -> None:
@@ -62,12 +77,9 @@ def replay(
     """Replay every night from start to end in order; return how many nights ran."""
     if not (data_dir / "_history").is_dir():
         raise UserError(f"{data_dir} has no night-by-night history: generate it with `csi generate --out {data_dir}`")
-    project = project or DbtProject(quiet=True)
+    project = replaying(project)
     nights = replay_nights(start, end, nightly_days)
-    # The views and seeds the nightly selection reads must exist before the first night.
-    project.invoke(["seed"], nights[0])
-    # What reads the snapshots waits for the build after the replay: they do not exist yet.
-    project.invoke(["run", "--exclude", "source:toolkit+", "resource_type:snapshot+"], nights[0])
+    prepare_nights(project, nights[0])
     columns = [TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"), TimeElapsedColumn()]
     with Progress(*columns, disable=not progress) as bar:
         task = bar.add_task("", total=len(nights))

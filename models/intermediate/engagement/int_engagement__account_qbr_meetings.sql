@@ -1,3 +1,4 @@
+{{ config(materialized=table_unless_replaying()) }}  {# several tests and models read it: computed once per build #}
 -- Per account, the QBRs CSMs logged in HubSpot: meeting engagements whose title matches the QBR
 -- subject rules of the activity_type_map seed (the same rules that type Salesforce activities),
 -- attributed to the account through the meeting's company. The last one and how many in the last

@@ -1,3 +1,4 @@
+{{ config(materialized=table_unless_replaying()) }}  {# several tests and models read it: computed once per build #}
 -- Per customer, product usage in the windows the usage mart and the usage health component read:
 -- active-user days (the sum of each day's distinct active users), the peak day's active users and
 -- the activity counts over the last 7 and usage_window_days days and the windows just before them.

@@ -1,4 +1,4 @@
-{{ config(tags=['health_component'], enabled=health_component_enabled('usage')) }}
+{{ config(tags=['health_component'], enabled=health_component_enabled('usage'), materialized=table_unless_replaying()) }}
 -- Product usage over the last usage_window_days: average daily active users per licensed seat,
 -- logins, saved searches and report downloads per seat, and the trend of active-user days against
 -- the window before (int_engagement__account_usage, which the usage mart shares). Accounts without

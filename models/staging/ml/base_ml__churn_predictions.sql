@@ -1,4 +1,4 @@
-{{ config(materialized="view") }}  {# a sync overwrites this table nightly: read it fresh, never keep a copy #}
+{{ config(materialized=table_unless_replaying()) }}  {# many tests read it: triaged once per build #}
 -- Every raw churn prediction row, typed and checked, with what staging does with it.
 -- Checks, first failing wins: null_key (contract_id, account_id), orphaned_key (a contract or an
 -- account the raw Salesforce tables do not hold), out_of_range (probability outside 0-1).

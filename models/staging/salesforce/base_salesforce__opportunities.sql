@@ -1,4 +1,4 @@
-{{ config(materialized="view") }}  {# a sync overwrites this table nightly: read it fresh, never keep a copy #}
+{{ config(materialized=table_unless_replaying()) }}  {# many tests read it: triaged once per build #}
 -- Every raw Salesforce opportunity row, typed and checked, with what staging does with it.
 -- Checks, first failing wins: null_key (id, account_id), orphaned_key (account not in the raw
 -- account table), unparseable_date, future_date (created_date only: close dates are legitimately
