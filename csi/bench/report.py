@@ -46,10 +46,10 @@ def targets(results: list[SizeResult]) -> list[tuple[str, str, str]]:
     for result in results:
         if "polars score" not in result.steps:  # a build-only size
             continue
-        polars = result.work("polars score")
+        polars, dbt_score = result.work("polars score"), result.work("score models alone")
         rows.append((f"score models faster than polars at {result.accounts:,}",
-                     f"dbt {result.score_models_seconds:.2f} s vs polars {polars:.2f} s",
-                     _met(result.score_models_seconds < polars)))
+                     f"dbt {dbt_score:.2f} s (`dbt run` of the score models alone) vs polars {polars:.2f} s",
+                     _met(dbt_score < polars)))
     if (largest := by_size.get(1_000_000)) is not None:
         peak = largest.steps["full build"].peak_mb
         rows.append(("1M full build peak memory under 8 GB", f"{peak / 1024:.1f} GB", _met(peak < PEAK_MEMORY_TARGET_MB)))

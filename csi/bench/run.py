@@ -150,6 +150,8 @@ def bench_size(accounts: int, work_dir: Path, today: date, console: Console, bui
         _remove_spill(root)
         return result
 
+    run("score models alone", step_command("score-models", today.isoformat(), str(root / "target_full")),
+        warehouse_env(root, full, "score"))
     floor = root / "floor.duckdb"
     shutil.copy(full, floor)
     run("floor: models' SQL", step_command("floor-models", str(floor), str(root / "target_full")))

@@ -27,6 +27,21 @@ def build(as_of: str, *flags: str) -> None:
     print(f"seconds={time.perf_counter() - started:.3f}")
 
 
+def score_models(as_of: str, target: str) -> None:
+    """The score models (between the polars job's inputs and the score mart) run alone by dbt on the
+    full build's warehouse, as the polars job runs alone: the fair side of that comparison."""
+    from csi.bench.run import score_model_ids
+    from csi.dbt import DbtProject
+
+    manifest = json.loads((Path(target) / "manifest.json").read_text())
+    names = sorted(manifest["nodes"][uid]["name"] for uid in score_model_ids(manifest))
+    project = DbtProject(quiet=True)
+    project.parse()
+    started = time.perf_counter()
+    project.invoke(["run", "--select", *names], date.fromisoformat(as_of))
+    print(f"seconds={time.perf_counter() - started:.3f}")
+
+
 def floor_models(warehouse: str, target: str) -> None:
     """The models the build ran, from its manifest and run results in the dbt target folder."""
     from csi.bench.floor import run_models
@@ -55,7 +70,7 @@ def polars_score(inputs: str, as_of: str) -> None:
     print(f"seconds={time.perf_counter() - started:.3f} accounts={scores.height}")
 
 
-STEPS = {"build": build, "floor-models": floor_models, "floor-scan": floor_scan, "polars-score": polars_score}
+STEPS = {"build": build, "score-models": score_models, "floor-models": floor_models, "floor-scan": floor_scan, "polars-score": polars_score}
 
 if __name__ == "__main__":
     STEPS[sys.argv[1]](*sys.argv[2:])

@@ -41,7 +41,8 @@ def test_the_report_compares_each_target_with_what_one_run_measured(tmp_path: Pa
                 "nightly build": Measurement("nightly build", nightly + 5, 900, nightly),
                 "floor: models' SQL": Measurement("floor: models' SQL", floor + 1, 800, floor),
                 "floor: raw scan": Measurement("floor: raw scan", 3, 300, 2),
-                "polars score": Measurement("polars score", polars + 3, 500, polars)}
+                "polars score": Measurement("polars score", polars + 3, 500, polars),
+                "score models alone": Measurement("score models alone", 2 * polars + 8, 700, 1.5 * polars)}
 
     results = [SizeResult(100_000, 40_000_000, steps(100, 12, 80, 2.0, 6000), score_models_seconds=1.5,
                           dashboard_tabs={"Health Score": 0.4, "Alerts": 2.5}),
@@ -52,7 +53,8 @@ def test_the_report_compares_each_target_with_what_one_run_measured(tmp_path: Pa
     assert "| nightly build under 15 % of the full build at 100K | 12% (12 s) | met |" in report
     assert "| full build under 1.5× the floor (models' SQL without dbt) at 100K | 1.25× | met |" in report
     assert "slowest: Alerts 2.50 s | **not met** |" in report
-    assert "| score models faster than polars at 1,000,000 | dbt 30.00 s vs polars 20.00 s | **not met** |" in report
+    assert ("| score models faster than polars at 1,000,000 | dbt 30.00 s (`dbt run` of the score models alone) "
+            "vs polars 20.00 s | **not met** |") in report
     assert "| 1M full build peak memory under 8 GB | 8.8 GB | **not met** |" in report
     assert json.loads((tmp_path / "results.json").read_text())[0]["accounts"] == 100_000
     assert (tmp_path / "results.png").stat().st_size > 10_000
