@@ -1,8 +1,8 @@
 -- Staging's data tests carry the placeholder `__recent_syncs__` as their whole `where`
 -- (dbt_project.yml). dbt renders `where` when it parses, before a run's vars are known, so the
 -- placeholder is filled in here, when the test runs: on a nightly run (var
--- data_tests_recent_syncs_only) the tests check the rows synced in the lookback window before the
--- as-of date, which holds every row the run staged, so their cost follows the night's data, not
+-- data_tests_recent_syncs_only) the tests check the rows synced in the incremental lookback
+-- window before the as-of date, the night's new rows, so their cost follows the night's data, not
 -- the history; otherwise they check every row. A test with a `where` of its own keeps it.
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') -%}
