@@ -60,6 +60,32 @@ def test_the_report_compares_each_target_with_what_one_run_measured(tmp_path: Pa
     assert (tmp_path / "results.png").stat().st_size > 10_000
 
 
+def test_the_report_says_why_a_target_is_not_met_with_the_same_runs_figures(tmp_path: Path) -> None:
+    from csi.bench.measure import Measurement
+
+    def steps(full: float, nightly: float, polars: float, score: float) -> dict[str, Measurement]:
+        return {"full build": Measurement("full build", full + 5, 900, full),
+                "nightly build": Measurement("nightly build", nightly + 5, 900, nightly),
+                "floor: models' SQL": Measurement("floor: models' SQL", full, 800, full / 1.2),
+                "polars score": Measurement("polars score", polars + 3, 500, polars),
+                "score models alone": Measurement("score models alone", score + 9, 700, score)}
+
+    results = [SizeResult(1_000, 400_000, steps(25, 22, 0.1, 2.5)),
+               SizeResult(100_000, 40_000_000, steps(100, 50, 1.5, 6.0),
+                          dbt_time_by_kind={"nightly build": {"model": 60.0, "test": 25.0}})]
+    write_report(results, {"cpu": "test"}, datetime(2026, 12, 6, tzinfo=UTC), tmp_path)
+    report = (tmp_path / "results.md").read_text()
+    assert "## Where a target is not met" in report
+    assert "**Nightly build at 100K: 50% of the full build.** Its models took 60 s and its data tests 25 s" in report
+    assert "The nightly build at 1,000 accounts, a night of a few thousand rows, took 22 s: 22% of the 100K" in report
+    assert ("**Score models against polars** (1,000 accounts: dbt 2.50 s, polars 0.10 s; "
+            "100,000 accounts: dbt 6.00 s, polars 1.50 s)") in report
+
+    met = [SizeResult(100_000, 40_000_000, steps(100, 10, 1.5, 1.0))]
+    write_report(met, {"cpu": "test"}, datetime(2026, 12, 6, tzinfo=UTC), tmp_path)
+    assert "## Where a target is not met" not in (tmp_path / "results.md").read_text()
+
+
 def test_a_build_only_size_reports_its_build_and_peak_memory_alone(tmp_path: Path) -> None:
     from csi.bench.measure import Measurement
 
