@@ -121,6 +121,10 @@ def not_materialized():
     return "not materialized"
 
 
+def table_unless_replaying():
+    return "table"
+
+
 def raw_row_of(columns):
     return f"struct_pack({', '.join(columns)})"
 
