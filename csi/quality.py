@@ -31,6 +31,7 @@ COMPONENT_SCORES = [
 # Numbers read from the warehouse before validating, used as {"$PARAMETER": name} in expectations.
 PARAMETERS = {
     "customers": "select count(*) from marts.dim_accounts where is_customer",
+    "at_risk_accounts": "select count(*) from marts.fct_at_risk_accounts",
 }
 
 
@@ -56,7 +57,7 @@ def key(*columns: str) -> list[tuple[str, dict[str, Any]]]:
     return [*checks, ("ExpectCompoundColumnsToBeUnique", {"column_list": list(columns)})]
 
 
-def between(column: str, low: float | None, high: float | None, mostly: float = 1.0) -> tuple[str, dict]:
+def between(column: str, low: float | dict | None, high: float | dict | None, mostly: float = 1.0) -> tuple[str, dict]:
     return ("ExpectColumnValuesToBeBetween", {"column": column, "min_value": low, "max_value": high, "mostly": mostly})
 
 
@@ -131,6 +132,46 @@ CHECKED = [
         one_of("score_band", BANDS),
         one_of("risk_level", RISK_LEVELS),
         between("churn_probability", 0, 1),
+    ]),
+    # The dashboard's summaries: a row per combination, and their rows over everything ('all') count
+    # every row of the mart they sum.
+    Checked("fct_health_score_summary", [
+        *key("segment", "score_band"),
+        one_of("segment", [*SEGMENTS, "all"]),
+        one_of("score_band", [*BANDS, "all"]),
+        between("average_health_score", 0, 100),
+    ]),
+    Checked("fct_health_score_summary__portfolio", [
+        ("ExpectTableRowCountToEqual", {"value": 1}),
+        between("customers", {"$PARAMETER": "customers"}, {"$PARAMETER": "customers"}),
+    ], sql="select customers from marts.fct_health_score_summary where segment = 'all' and score_band = 'all'"),
+    Checked("fct_health_component_summary", [
+        *key("component"),
+        between("average_score", 0, 100),
+        between("customers_applied", 0, {"$PARAMETER": "customers"}),
+    ]),
+    Checked("fct_at_risk_summary", [
+        ("ExpectCompoundColumnsToBeUnique", {"column_list": ["csm_owner_id", "segment", "score_band", "risk_level"]}),
+        one_of("score_band", [*BANDS, "all"]),
+        between("accounts", 1, {"$PARAMETER": "at_risk_accounts"}),
+    ]),
+    Checked("fct_at_risk_summary__whole_list", [
+        ("ExpectTableRowCountToEqual", {"value": 1}),
+        between("accounts", {"$PARAMETER": "at_risk_accounts"}, {"$PARAMETER": "at_risk_accounts"}),
+    ], sql="select accounts from marts.fct_at_risk_summary "
+           "where csm_owner_id = 'all' and segment = 'all' and score_band = 'all' and risk_level = 'all'"),
+    Checked("fct_cs_activity_trend", [
+        *key("activity_month", "activity_type", "segment"),
+        one_of("segment", [*SEGMENTS, "all"]),
+    ]),
+    Checked("fct_engagement_by_segment", [
+        *key("segment"),
+        *(between(rate, 0, 1) for rate in [*RATES, "qbr_coverage", "value_driven_email_coverage"]),
+    ]),
+    Checked("fct_health_alert_summary", [
+        *key("window_days", "alert_type", "direction"),
+        one_of("direction", ["worsened", "improved", "all"]),
+        between("accounts", 0, None),
     ]),
     Checked("fct_quarantined_rows", [*key("quarantined_row_id"), ("ExpectColumnValuesToNotBeNull", {"column": "raw_row"})]),
     Checked("fct_source_reconciliation", [*key("source_table"), between("unaccounted_rows", 0, 0)]),

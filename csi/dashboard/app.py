@@ -8,22 +8,33 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from csi.dashboard import format as fmt
-from csi.dashboard import tabs
 from csi.dashboard.data import Published
+from csi.dashboard.labels import EVERY
+from csi.dashboard.tabs import (
+    account_drill,
+    alerts,
+    at_risk,
+    cs_operations,
+    engagement,
+    forecast,
+    health_score,
+    validation,
+)
 from csi.paths import published_dir
 
 TABS: dict[str, Callable[[Published], None]] = {
-    "Health Score": tabs.health_score,
-    "At-Risk Accounts": tabs.at_risk_accounts,
-    "Account drill": tabs.account_drill,
-    "CS Operations": tabs.cs_operations,
-    "Engagement": tabs.engagement,
-    "Forecast Accuracy": tabs.forecast_accuracy,
-    "Validation": tabs.validation,
-    "Alerts": tabs.alerts,
+    "Health Score": health_score.render,
+    "At-Risk Accounts": at_risk.render,
+    "Account drill": account_drill.render,
+    "CS Operations": cs_operations.render,
+    "Engagement": engagement.render,
+    "Forecast Accuracy": forecast.render,
+    "Validation": validation.render,
+    "Alerts": alerts.render,
 }
 log = logging.getLogger(__name__)
 
@@ -46,14 +57,21 @@ def header(published: Published) -> bool:
             "which publishes the marts, or `csi publish` after a build."
         )
         return False
-    if "marts.fct_account_health" in published.tables():
-        stamp = published.query(
-            "select max(as_of_date) as as_of_date, max(weights_version) as weights_version, count(*) as accounts "
-            "from marts.fct_account_health"
-        ).iloc[0]
+    portfolio = (
+        published.query(
+            "select as_of_date, weights_version, customers from marts.fct_health_score_summary "
+            "where segment = ? and score_band = ?",
+            EVERY,
+            EVERY,
+        )
+        if "marts.fct_health_score_summary" in published.tables()
+        else pd.DataFrame()
+    )
+    if not portfolio.empty:
+        stamp = portfolio.iloc[0]
         st.caption(
             f"As of {fmt.day(stamp['as_of_date'])} · weights {stamp['weights_version']} · "
-            f"{int(stamp['accounts']):,} customers · published copy {published.database}"
+            f"{int(stamp['customers']):,} customers · published copy {published.database}"
         )
     return True
 

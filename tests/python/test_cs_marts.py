@@ -180,7 +180,7 @@ def expected_flags(wh, customers, activities, hubspot_qbrs, messages) -> pl.Data
 
 def test_cs_kpis_match_the_sources(wh, expected_flags) -> None:
     marts = {row[0]: row[1:] for row in wh.query(
-        "select kpi_code, numerator, denominator, coverage, target, vs_target from marts.fct_cs_kpis")}
+        "select kpi_code, numerator, denominator, coverage, target, vs_target, meets_target from marts.fct_cs_kpis")}
     targets = {row["kpi_code"]: float(row["target"]) for row in seed("cs_kpi_targets")}
     flags = {"health_check_coverage_30d": "health_check", "qbr_coverage_120d": "qbr",
              "onboarding_kickoff_14d": "kickoff", "training_completed_30d": "training",
@@ -188,11 +188,12 @@ def test_cs_kpis_match_the_sources(wh, expected_flags) -> None:
     assert set(marts) == set(flags) == set(targets)
     for code, flag in flags.items():
         met, due = int(expected_flags[f"{flag}_met"].sum()), int(expected_flags[f"{flag}_due"].sum())
-        numerator, denominator, coverage, target, vs_target = marts[code]
+        numerator, denominator, coverage, target, vs_target, meets_target = marts[code]
         assert (numerator, denominator) == (met, due), code
         assert due > 0 and 0 < met <= due, f"{code}: the demo data should exercise the KPI"
         assert coverage == pytest.approx(met / due) and target == targets[code]
         assert vs_target == pytest.approx(met / due - targets[code], abs=1e-6)
+        assert meets_target == (met / due >= targets[code]), code
 
 
 def test_csm_leaderboard_matches_the_sources(wh, expected_flags) -> None:

@@ -198,9 +198,8 @@ def test_at_risk_list_links_each_account_to_its_drill(page, dashboard_url, histo
     screenshot(page, "2_at_risk_accounts")
 
     critical = history_warehouse.query("select count(*) from marts.fct_at_risk_accounts where score_band = 'Critical'")[0][0]
-    page.locator("[data-testid='stMultiSelect']").nth(2).locator("input").click()  # the Band filter
+    page.locator("[data-testid='stSelectbox']").nth(2).click()  # the Band filter
     page.get_by_role("option", name="Critical", exact=True).click()
-    page.keyboard.press("Escape")
     wait_for_text(page, f"Accounts at risk\n{critical:,}")
 
     page.goto(f"{dashboard_url}/?tab=At-Risk+Accounts")
@@ -242,6 +241,29 @@ def test_account_drill_shows_components_history_and_activities(page, dashboard_u
     wait_for_text(page, subject.strip())
     assert page.locator("[data-testid='stVegaLiteChart']").count() >= 1  # the score history
     screenshot(page, "3_account_drill")
+
+
+def test_an_unknown_account_id_is_named_and_the_picker_still_opens_an_account(page, dashboard_url, history_warehouse):
+    account_id, = history_warehouse.query(
+        "select account_id from marts.fct_account_health order by revenue_at_risk desc nulls last, account_id limit 1"
+    )[0]
+    name = raw_account_name(history_warehouse, account_id)
+    page.goto(f"{dashboard_url}/?tab=Account+drill&account=NO-SUCH-ACCOUNT")
+    page.get_by_text("No account with id").wait_for()
+    wait_for_text(page, "No account with id NO-SUCH-ACCOUNT in the published copy")
+    assert not page.get_by_text("Why: what each component costs the score").is_visible()
+    assert not page.get_by_role("heading", name=name).is_visible()
+    screenshot(page, "3b_account_drill_unknown_id")
+
+    page.locator("[data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name=f"{name} · {account_id}").click()
+    page.get_by_text("Why: what each component costs the score").wait_for()
+    assert page.get_by_role("heading", name=name).is_visible()
+    assert f"account={account_id}" in page.url
+
+    page.goto(f"{dashboard_url}/?tab=Account+drill&account=%5Bx%5D(https://example.com)%3Cb%3E")
+    wait_for_text(page, "No account with id [x](https://example.com)<b> in the published copy")
+    assert page.locator("[data-testid='stAlert'] a").count() == 0  # shown as text, not as a link
 
 
 def test_cs_operations_shows_the_six_kpis_against_their_targets(page, dashboard_url, history_warehouse):
@@ -300,11 +322,11 @@ def test_validation_shows_metrics_against_targets_and_lift(page, dashboard_url, 
     screenshot(page, "7_validation")
 
 
-def test_alerts_lists_the_latest_band_changes(page, dashboard_url, history_warehouse):
+def test_alerts_counts_the_band_changes_of_the_last_30_days(page, dashboard_url, history_warehouse):
     changes, accounts = history_warehouse.query(
         "select count(*), count(distinct account_id) from marts.fct_health_alerts "
         "where alert_type = 'band_transition' and direction = 'worsened' "
-        "and alert_date > (select max(alert_date) from marts.fct_health_alerts) - 30"
+        f"and alert_date > date '{history_warehouse.today}' - 30 and alert_date <= date '{history_warehouse.today}'"
     )[0]
     open_tab(page, dashboard_url, "Alerts", "Band change")
     page.locator("table.csi-table").first.wait_for()

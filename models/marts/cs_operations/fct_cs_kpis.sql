@@ -1,6 +1,7 @@
 -- The six CS Operations KPIs against their targets (seeds/cs_operations/cs_kpi_targets.csv):
 -- coverage = numerator / denominator over the customers for whom the KPI is due, vs_target =
--- coverage − target. Each KPI's definition: int_cs_operations__account_kpis.
+-- coverage − target, meets_target = coverage ≥ target. Each KPI's definition:
+-- int_cs_operations__account_kpis.
 
 {%- set kpi_flags = {
     'health_check_coverage_30d': 'health_check',
@@ -43,6 +44,7 @@ final as (
         cast(targets.target as {{ type_double() }}) as target,  -- noqa: RF04
         -- Rounded: a difference of two shares is read in percentage points, not in its last float bits.
         {{ round_double(safe_divide('counted.numerator', 'counted.denominator') ~ ' - targets.target', 6) }} as vs_target,
+        {{ safe_divide('counted.numerator', 'counted.denominator') }} >= targets.target as meets_target,
         {{ as_of_date() }} as as_of_date
     from targets
     inner join counted

@@ -1,0 +1,289 @@
+"""Account drill: one customer's score (fct_account_health), its components as a radar with their raw
+measures and what each costs (fct_account_health_components), its score history
+(snapshots.snap_account_health), its alerts (fct_health_alerts) and recent activities
+(fct_cs_account_summary, fct_account_recent_activities). The account comes from `?account=` or the
+picker; an id the published copy does not score is named as such, never replaced by another."""
+
+from __future__ import annotations
+
+import html
+import textwrap
+
+import altair as alt
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from csi.dashboard import format as fmt
+from csi.dashboard.data import Published
+from csi.dashboard.labels import ALERT_TYPES, DIRECTIONS, HEALTH_CHECKS_90D, MEASURES
+from csi.dashboard.layout import available, html_table, literal, metric_row
+
+HEALTH = "marts.fct_account_health"
+COMPONENTS = "marts.fct_account_health_components"
+ACCOUNTS = "marts.dim_accounts"
+HISTORY = "snapshots.snap_account_health"
+ALERTS = "marts.fct_health_alerts"
+SUMMARY = "marts.fct_cs_account_summary"
+ACTIVITIES = "marts.fct_account_recent_activities"
+CANDIDATES = 200
+ACCOUNT_ALERTS = 8
+
+
+def measure(component: str, raw_value: object) -> str:
+    name, kind = MEASURES.get(component, ("raw measure", "count"))
+    if not fmt.finite(raw_value):
+        return f"no {name} on record"
+    value = float(raw_value)
+    shown = {"percent": fmt.percent_points(value), "days": f"{value:,.0f} days"}.get(kind, fmt.measure(value))
+    return f"{name}: {shown}"
+
+
+def _unknown_account(published: Published, account_id: str) -> None:
+    """Say why the requested account is not shown: not a customer on the as-of date, or no such id."""
+    known = (
+        published.query(f"select account_name from {ACCOUNTS} where account_id = ?", account_id)
+        if ACCOUNTS in published.tables()
+        else pd.DataFrame()
+    )
+    if known.empty:
+        st.warning(f"No account with id {literal(account_id)} in the published copy. Pick an account below.")
+    else:
+        st.warning(
+            f"Account {literal(account_id)} ({literal(str(known.iloc[0, 0]))}) has no health score: it is not a "
+            "customer on the as-of date. Pick an account below."
+        )
+
+
+def _pick_account(published: Published) -> str | None:
+    requested = (st.query_params.get("account") or "").strip() or None
+    scored = requested is not None and not published.query(
+        f"select 1 from {HEALTH} where account_id = ?", requested
+    ).empty
+    notice = st.empty()  # above the picker, filled once it is known that nothing was picked
+    search = st.text_input("Find an account by name or id", key="account_search")
+    pattern = f"%{search.strip()}%"
+    candidates = published.query(
+        f"select account_id, account_name from {HEALTH} "
+        "where account_name ilike ? or account_id ilike ? or account_id = ? "
+        f"order by account_id = ? desc, revenue_at_risk desc nulls last, account_id limit {CANDIDATES}",
+        pattern,
+        pattern,
+        requested or "",
+        requested or "",
+    )
+    chosen = None
+    if candidates.empty:
+        st.info(f"No customer matches {literal(search)}.")
+    else:
+        names = dict(zip(candidates["account_id"], candidates["account_name"], strict=True))
+        chosen = st.selectbox(
+            "Account (highest revenue at risk first)",
+            list(names),
+            index=None if requested and not scored else 0,  # a scored requested id is the first candidate
+            format_func=lambda a: f"{names[a]} · {a}",
+            placeholder="Choose an account",
+        )
+    if chosen is None and requested and not scored:
+        with notice:
+            _unknown_account(published, requested)
+    if chosen is not None and chosen != requested:
+        st.query_params["account"] = chosen
+    return chosen
+
+
+def render(published: Published) -> None:
+    if not available(published, HEALTH, COMPONENTS):
+        return
+    account_id = _pick_account(published)
+    if account_id is None:
+        return
+    account = published.query(f"select * from {HEALTH} where account_id = ?", account_id).iloc[0]
+    band = account["score_band"]
+    moved = (
+        f" (computed {account['computed_band']}, CSM sentiment {account['csm_sentiment']})"
+        if account["computed_band"] != band
+        else ""
+    )
+    st.subheader(f"{account['account_name']}")
+    csm = account["csm_owner_id"]
+    if ACCOUNTS in published.tables():
+        names = published.query(f"select csm_name from {ACCOUNTS} where account_id = ?", account_id)
+        if not names.empty and names.iloc[0, 0]:
+            csm = f"{names.iloc[0, 0]} ({csm})"
+    st.markdown(
+        f"**{account['segment']}** · CSM {csm} · tenure {fmt.months(account['tenure_months'])}"
+        f" · band **{band}**{moved} · weights {account['weights_version']}"
+    )
+    metric_row(
+        {
+            "Health score": fmt.score(account["health_score"]),
+            "ARR": fmt.money(account["arr"]),
+            "Churn probability": fmt.percent(account["churn_probability"]),
+            "Risk level": account["risk_level"] or fmt.MISSING,
+            "Revenue at risk": fmt.money(account["revenue_at_risk"]),
+        }
+    )
+    components = published.query(
+        f"select * from {COMPONENTS} where account_id = ? order by points_lost desc nulls last", account_id
+    )
+    left, right = st.columns([5, 6])
+    with left:
+        _radar(components)
+    with right:
+        st.markdown("**Why: what each component costs the score**")
+        drivers = {account["top_driver_1"], account["top_driver_2"], account["top_driver_3"]}
+        html_table(
+            pd.DataFrame(
+                {
+                    "Component": [
+                        f"<b>{html.escape(label)}</b> (top driver)" if label in drivers else html.escape(label)
+                        for label in components["label"]
+                    ],
+                    "Raw measure": [
+                        html.escape(measure(c, v)) for c, v in zip(components["component"], components["raw_value"])
+                    ],
+                    "Score": components["score"].map(fmt.score),
+                    "Weight": [
+                        f"{fmt.number(w)} ({fmt.percent_points(e)} effective)" if fmt.finite(s) else "does not apply"
+                        for w, e, s in zip(components["weight"], components["effective_weight"], components["score"])
+                    ],
+                    "Points lost": components["points_lost"].map(fmt.score),
+                    "Why": [_why(row) for row in components.itertuples()],
+                }
+            ),
+            escape=False,
+        )
+    _score_history(published, account_id)
+    _alerts(published, account_id)
+    _recent_activities(published, account_id)
+
+
+def _why(row) -> str:
+    if not fmt.finite(row.score):
+        return "Does not apply to this account; the other weights renormalise."
+    if row.points_lost <= 0.05:  # shows as 0.0 points
+        return f"Full marks on {html.escape(MEASURES.get(row.component, ('this component',))[0])}."
+    if not fmt.finite(row.raw_value):
+        return html.escape(
+            f"Scores {row.score:.0f}/100 ({measure(row.component, row.raw_value)}); at "
+            f"{row.effective_weight:.1f}% of the score that costs {row.points_lost:.1f} points."
+        )
+    sentence = measure(row.component, row.raw_value)
+    return html.escape(
+        f"{sentence[:1].upper() + sentence[1:]} scores {row.score:.0f}/100; at "
+        f"{row.effective_weight:.1f}% of the score that costs {row.points_lost:.1f} points."
+    )
+
+
+def _radar(components: pd.DataFrame) -> None:
+    applied = components[components["score"].notna()].sort_values("weight", ascending=False)
+    if applied.empty:
+        st.info("No component applies to this account.")
+        return
+    labels = ["<br>".join(textwrap.wrap(label, 16)) for label in applied["label"]]
+    labels.append(labels[0])
+    scores = list(applied["score"]) + [applied["score"].iloc[0]]
+    hover = [measure(c, v) for c, v in zip(applied["component"], applied["raw_value"], strict=True)]
+    figure = go.Figure(
+        go.Scatterpolar(
+            r=scores, theta=labels, fill="toself", name="score", text=hover + hover[:1],
+            hovertemplate="%{theta}: %{r:.0f}<br>%{text}",
+        )
+    )
+    figure.update_layout(
+        polar={"radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100]}},
+        showlegend=False,
+        margin={"l": 90, "r": 90, "t": 40, "b": 40},
+        height=380,
+    )
+    st.plotly_chart(figure, width="stretch")
+
+
+def _score_history(published: Published, account_id: str) -> None:
+    st.markdown("**Score history** (nightly snapshots)")
+    if HISTORY not in published.tables():
+        st.info("No snapshot history is published yet: it accumulates with each nightly `csi build`.")
+        return
+    history = published.query(
+        "select cast(dbt_valid_from as date) as valid_from, cast(dbt_valid_to as date) as valid_to, "
+        f"health_score, score_band from {HISTORY} where account_id = ? order by dbt_valid_from",
+        account_id,
+    )
+    if history.empty:
+        st.info("No history yet for this account.")
+        return
+    # Each version is a step from its first day; a closed last version also marks the day it ended.
+    steps = pd.concat(
+        [history[["valid_from", "health_score", "score_band"]].rename(columns={"valid_from": "date"})]
+        + ([history.tail(1)[["valid_to", "health_score", "score_band"]].rename(columns={"valid_to": "date"})]
+           if pd.notna(history["valid_to"].iloc[-1]) else [])
+    )
+    st.altair_chart(
+        alt.Chart(steps)
+        .mark_line(interpolate="step-after", point=True)
+        .encode(
+            x=alt.X("date:T", title=None),
+            y=alt.Y("health_score:Q", title="Health score", scale=alt.Scale(domain=[0, 100])),
+            tooltip=[alt.Tooltip("date:T"), alt.Tooltip("health_score:Q", format=".1f"), "score_band"],
+        )
+        .properties(height=220),
+        width="stretch",
+    )
+
+
+def _alerts(published: Published, account_id: str) -> None:
+    if ALERTS not in published.tables():
+        return
+    alerts = published.query(
+        f"select * from {ALERTS} where account_id = ? order by alert_date desc, alert_id limit {ACCOUNT_ALERTS}",
+        account_id,
+    )
+    st.caption("Alerts, latest first")
+    if alerts.empty:
+        st.info("No alert on record for this account.")
+        return
+    html_table(
+        pd.DataFrame(
+            {
+                "Date": alerts["alert_date"].map(fmt.day),
+                "Alert": alerts["alert_type"].map(lambda t: ALERT_TYPES.get(t, t)),
+                "What changed": alerts["detail"].fillna(fmt.MISSING),
+                "Direction": alerts["direction"].map(DIRECTIONS).fillna(fmt.MISSING),
+            }
+        )
+    )
+
+
+def _recent_activities(published: Published, account_id: str) -> None:
+    st.markdown("**Recent activities**")
+    if SUMMARY in published.tables():
+        summary = published.query(f"select * from {SUMMARY} where account_id = ?", account_id)
+        if not summary.empty:
+            row = summary.iloc[0]
+            metric_row(
+                {
+                    "Last health check": fmt.day(row["last_health_check_date"]),
+                    HEALTH_CHECKS_90D: fmt.number(row["health_checks_90d"]),
+                    "Last QBR": fmt.day(row["last_qbr_date"]),
+                    "Last CSM touch": fmt.day(row["last_csm_touch_date"]),
+                }
+            )
+    if ACTIVITIES not in published.tables():
+        st.info(f"Not built yet: `{ACTIVITIES}` is not in the published copy.")
+        return
+    activities = published.query(f"select * from {ACTIVITIES} where account_id = ? order by recency_rank", account_id)
+    if activities.empty:
+        st.info("No customer-success activity on record for this account.")
+        return
+    html_table(
+        pd.DataFrame(
+            {
+                "Date": activities["activity_date"].map(fmt.day),
+                "Days ago": activities["days_ago"].map(fmt.number),
+                "Type": activities["activity_type"].str.replace("_", " "),
+                "Subject": activities["subject"].fillna(fmt.MISSING),
+                "Logged by": activities["owner_name"].fillna(activities["owner_id"]).fillna(fmt.MISSING),
+            }
+        )
+    )
