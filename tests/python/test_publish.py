@@ -3,15 +3,23 @@ reader never blocks a build and never sees a half-written copy."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from csi.errors import UserError
-from csi.publish import DATABASE_NAME, PARQUET_LINK, publish
+from csi.publish import DATABASE_NAME, LOCK_FILE, PARQUET_LINK, WORK_DIR, publish
+
+CSI = Path(sys.executable).with_name("csi")
 
 
 def _tables(database: Path, schemas: tuple[str, ...] = ("marts", "snapshots", "seeds")) -> dict[str, int]:
@@ -30,7 +38,7 @@ def _tables(database: Path, schemas: tuple[str, ...] = ("marts", "snapshots", "s
 def _parquet_rows(folder: Path) -> dict[str, int]:
     with duckdb.connect() as con:
         return {
-            f"{path.parent.name}.{path.stem}": con.execute(f"select count(*) from read_parquet('{path}')").fetchall()[0][0]
+            f"{path.parent.name}.{path.stem}": con.execute("select count(*) from read_parquet(?)", [str(path)]).fetchall()[0][0]
             for path in folder.glob("*/*.parquet")
         }
 
@@ -60,7 +68,7 @@ def test_republishing_keeps_one_parquet_version_besides_the_current(history_ware
     versions = sorted(path.name for path in published.glob(f"{PARQUET_LINK}.v*"))
     assert len(versions) == 2
     assert (published / PARQUET_LINK).resolve().name == versions[-1]
-    assert not list(published.glob(".*.tmp"))
+    assert not (published / WORK_DIR).exists()
 
 
 def test_a_reader_open_during_a_build_neither_blocks_it_nor_sees_partial_data(history_warehouse, tmp_path, monkeypatch):
@@ -120,15 +128,94 @@ def test_publishing_a_warehouse_without_marts_says_what_to_run(tmp_path):
 
 
 def test_csi_publish_command_reports_what_it_published(history_warehouse, tmp_path):
-    import os
-    import subprocess
-    import sys
-
-    csi = Path(sys.executable).with_name("csi")
     env = {**os.environ, "CSI_WAREHOUSE": str(history_warehouse.path)}
-    done = subprocess.run([str(csi), "publish", "--out", str(tmp_path / "out")], capture_output=True, text=True, env=env)
+    done = subprocess.run([str(CSI), "publish", "--out", str(tmp_path / "out")], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert f"published {len(_tables(history_warehouse.path))} tables to {tmp_path / 'out' / DATABASE_NAME}" in done.stdout
     env["CSI_WAREHOUSE"] = str(tmp_path / "missing.duckdb")
-    missing = subprocess.run([str(csi), "publish", "--out", str(tmp_path / "out")], capture_output=True, text=True, env=env)
+    missing = subprocess.run([str(CSI), "publish", "--out", str(tmp_path / "out")], capture_output=True, text=True, env=env)
     assert missing.returncode == 2 and missing.stderr.startswith("csi: error: no warehouse at")
+
+
+def _kill_publish_when(published: Path, warehouse: Path, reached: Callable[[], bool]) -> None:
+    """Run `csi publish` and kill -9 it as soon as it has `reached` a point of its work."""
+    env = {**os.environ, "CSI_WAREHOUSE": str(warehouse)}
+    child = subprocess.Popen([str(CSI), "publish", "--out", str(published)], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while not reached():
+        assert child.poll() is None, "the publish ended before it could be killed"
+        time.sleep(0.002)
+    child.send_signal(signal.SIGKILL)
+    assert child.wait() == -signal.SIGKILL
+
+
+def test_a_publish_after_killed_ones_removes_their_litter_and_keeps_the_previous_complete_version(
+    history_warehouse, tmp_path
+):
+    published, work = tmp_path / "published", tmp_path / "published" / WORK_DIR
+    expected = publish(history_warehouse.path, published).tables
+    previous = (published / PARQUET_LINK).resolve().name
+
+    # Killed while copying the marts (its DuckDB file has a WAL), then while writing Parquet files.
+    _kill_publish_when(published, history_warehouse.path, lambda: (work / f"{DATABASE_NAME}.wal").exists())
+    _kill_publish_when(published, history_warehouse.path, lambda: any(work.glob("parquet.v*/*/*.parquet")))
+    assert (work / DATABASE_NAME).exists()
+    # What earlier versions of csi left when killed: temporary files and WALs beside the copy, and
+    # a partial version folder newer than the complete one.
+    for litter in (f".{DATABASE_NAME}.123.456.tmp", f".{DATABASE_NAME}.123.456.tmp.wal", f".{PARQUET_LINK}.123.link"):
+        (published / litter).write_bytes(b"partial")
+    partial = published / f"{PARQUET_LINK}.v9999999999999999999" / "marts"
+    partial.mkdir(parents=True)
+    shutil.copy(published / PARQUET_LINK / "marts" / "fct_account_health.parquet", partial)
+    assert _tables(published / DATABASE_NAME) == expected, "a killed publish never touches the published copy"
+
+    publish(history_warehouse.path, published)
+
+    current = (published / PARQUET_LINK).resolve().name
+    assert sorted(path.name for path in published.iterdir()) == sorted(
+        [DATABASE_NAME, PARQUET_LINK, LOCK_FILE, previous, current]
+    )
+    assert _parquet_rows(published / previous) == expected, "the previous complete version is kept whole"
+    assert _parquet_rows(published / current) == expected
+    assert _tables(published / DATABASE_NAME) == expected
+
+
+def test_a_publish_waits_for_one_in_progress_and_leaves_its_files_alone(history_warehouse, tmp_path):
+    published, started = tmp_path / "published", tmp_path / "started"
+    # Another process publishing into the same folder, slow after writing its files: it renames them
+    # into place only after a pause, and fails if anything removed them meanwhile.
+    slow_publish = """
+import sys, time
+from pathlib import Path
+import csi.publish as module
+write_parquet = module._write_parquet
+def write_then_pause(*args):
+    write_parquet(*args)
+    Path(sys.argv[3]).touch()
+    time.sleep(1)
+module._write_parquet = write_then_pause
+module.publish(Path(sys.argv[1]), Path(sys.argv[2]))
+"""
+    other = subprocess.Popen([sys.executable, "-c", slow_publish, str(history_warehouse.path), str(published), str(started)])
+    while not started.exists():
+        assert other.poll() is None, "the other publish failed before writing its files"
+        time.sleep(0.01)
+
+    publish(history_warehouse.path, published)
+
+    assert other.wait() == 0
+    versions = sorted(path.name for path in published.glob(f"{PARQUET_LINK}.v*"))
+    assert len(versions) == 2 and (published / PARQUET_LINK).resolve().name == versions[-1]
+    assert not (published / WORK_DIR).exists()
+
+
+def test_a_warehouse_and_a_published_folder_with_an_apostrophe_publish(history_warehouse, tmp_path):
+    folder = tmp_path / "o'brien's"
+    folder.mkdir()
+    warehouse = folder / "csi.duckdb"
+    warehouse.symlink_to(history_warehouse.path)
+
+    publication = publish(warehouse, folder / "bi's copy")
+
+    assert _tables(publication.database) == publication.tables == _tables(history_warehouse.path)
+    assert _parquet_rows(publication.parquet_dir) == publication.tables
