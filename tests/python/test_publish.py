@@ -4,6 +4,7 @@ reader never blocks a build and never sees a half-written copy."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -71,15 +72,35 @@ def test_republishing_keeps_one_parquet_version_besides_the_current(history_ware
     assert not (published / WORK_DIR).exists()
 
 
-def test_a_reader_open_during_a_build_neither_blocks_it_nor_sees_partial_data(history_warehouse, tmp_path, monkeypatch):
-    from csi.build import build
+def _use_warehouse(monkeypatch: pytest.MonkeyPatch, root: Path) -> Path:
+    """Point dbt and csi at root/csi.duckdb, with dbt's artifacts and logs beside it."""
+    monkeypatch.setenv("CSI_WAREHOUSE", str(root / "csi.duckdb"))
+    monkeypatch.setenv("DBT_TARGET_PATH", str(root / "target"))
+    monkeypatch.setenv("DBT_LOG_PATH", str(root / "logs"))
+    return root / "csi.duckdb"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """The dbt project, parsed once for this module's tests: each test points CSI_WAREHOUSE at its own
+    `csi.duckdb` (the manifest names the database after the file, not its folder)."""
     from csi.dbt import DbtProject
 
-    warehouse, published = tmp_path / "csi.duckdb", tmp_path / "published"
+    root = tmp_path_factory.mktemp("parse")
+    with pytest.MonkeyPatch.context() as patch:
+        _use_warehouse(patch, root)
+        parsed = DbtProject(quiet=True)
+        parsed.parse()
+    return parsed
+
+
+def test_a_reader_open_during_a_build_neither_blocks_it_nor_sees_partial_data(
+    history_warehouse, project, tmp_path, monkeypatch
+):
+    from csi.build import build
+
+    warehouse, published = _use_warehouse(monkeypatch, tmp_path), tmp_path / "published"
     shutil.copy(history_warehouse.path, warehouse)
-    monkeypatch.setenv("CSI_WAREHOUSE", str(warehouse))
-    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
-    monkeypatch.setenv("DBT_LOG_PATH", str(tmp_path / "logs"))
     before = publish(warehouse, published).tables
 
     held = duckdb.connect(str(published / DATABASE_NAME), read_only=True)  # a BI tool keeping the copy open
@@ -99,7 +120,7 @@ def test_a_reader_open_during_a_build_neither_blocks_it_nor_sees_partial_data(hi
     reader.start()
     try:
         # The nightly job: a real dbt build into the warehouse (here of one mart) ...
-        build(DbtProject(quiet=True), history_warehouse.today, ["fct_account_recent_activities"])
+        build(project, history_warehouse.today, ["fct_account_recent_activities"])
         with duckdb.connect(str(warehouse)) as con:  # ... whose marts changed (fewer customers), then publish
             con.execute("delete from marts.fct_account_health where segment = 'smb'")
         after = publish(warehouse, published).tables
@@ -219,3 +240,40 @@ def test_a_warehouse_and_a_published_folder_with_an_apostrophe_publish(history_w
 
     assert _tables(publication.database) == publication.tables == _tables(history_warehouse.path)
     assert _parquet_rows(publication.parquet_dir) == publication.tables
+
+
+def test_a_warehouse_another_program_holds_is_one_line_on_build_publish_and_load(history_warehouse, tmp_path):
+    warehouse = tmp_path / "csi.duckdb"
+    env = {**os.environ, "CSI_WAREHOUSE": str(warehouse), "CSI_PUBLISHED_DIR": str(tmp_path / "published"),
+           "DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs")}
+    with duckdb.connect(str(warehouse)):  # a BI tool (here this test's process) keeps the warehouse open
+        for command in (["build", "--as-of", "2026-06-30"], ["publish"], ["load", str(history_warehouse.data_dir)]):
+            done = subprocess.run([str(CSI), *command], capture_output=True, text=True, env=env)
+            assert done.returncode == 2, (command, done.stderr)
+            assert done.stdout == "", command
+            assert re.fullmatch(
+                f"csi: error: {re.escape(str(warehouse))} is open in another program \\(.*python.*, PID {os.getpid()}\\): "
+                f"close it and retry; BI tools and notebooks should read the published copy in "
+                f"{re.escape(str(tmp_path / 'published'))} instead\n",
+                done.stderr,
+            ), (command, done.stderr)
+
+
+def test_a_warehouse_taken_between_two_dbt_commands_fails_in_one_line_without_dbt_tracebacks(
+    project, tmp_path, monkeypatch, capsys
+):
+    warehouse = _use_warehouse(monkeypatch, tmp_path)
+    # The project was parsed (a first command ran); then another program opens the warehouse.
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print(flush=True); time.sleep(60)",
+         str(warehouse)],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        holder.stdout.readline()
+        with pytest.raises(UserError, match=f"^{re.escape(str(warehouse))} is open in another program .*PID {holder.pid}"):
+            project.invoke(["seed"])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert capsys.readouterr().out == "", "dbt printed the lock failure (errors are all a quiet run prints)"
