@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from csi.errors import UserError
+from csi.errors import UserError, locked_file
 
 app = typer.Typer(
     help="Client Success Intelligence: generate, load, build, replay, publish and serve the customer health marts.",
@@ -240,7 +240,8 @@ def toolkit_bench(
 
 
 def main() -> None:
-    """Entry point: bad arguments and user errors end with one line on stderr and exit code 2."""
+    """Entry point: bad arguments, user errors and a warehouse locked by another program end with one
+    line on stderr and exit code 2."""
     try:
         exit_code = app(standalone_mode=False)
     except typer.TyperException as error:
@@ -254,5 +255,10 @@ def main() -> None:
         raise SystemExit(130) from None
     except UserError as error:
         typer.echo(f"csi: error: {error}", err=True)
+        raise SystemExit(2) from None
+    except Exception as error:  # a warehouse another program holds is the user's to free; anything else is a bug
+        if (locked := locked_file(error)) is None:
+            raise
+        typer.echo(f"csi: error: {locked}", err=True)
         raise SystemExit(2) from None
     raise SystemExit(exit_code or 0)

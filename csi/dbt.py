@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from csi.errors import UserError
+import duckdb
+
+from csi.errors import UserError, locked_file
 from csi.paths import PROJECT_DIR, warehouse_path
 
 
@@ -31,6 +34,11 @@ class DbtProject:
         os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR))
         os.environ["CSI_WAREHOUSE"] = str(warehouse_path())
         warehouse_path().parent.mkdir(parents=True, exist_ok=True)
+        # When another program holds the warehouse, dbt-duckdb fails again in its rollback and dbt
+        # prints the error with three tracebacks (some 230 lines); `invoke` says it in one line
+        # instead. dbt's console log is the Python logger "stdout_log", which keeps its filters from
+        # one run to the next; dbt's file log keeps the whole story.
+        logging.getLogger("stdout_log").addFilter(_not_about_a_locked_file)
 
     def _args(self, command: list[str], as_of: date | None, extra_vars: dict[str, Any] | None = None) -> list[str]:
         run_vars = {**self.project_vars, **(extra_vars or {})}
@@ -58,16 +66,31 @@ class DbtProject:
         """Run one dbt command (with `extra_vars`, read at run time, for this run only); raise
         DbtFailure naming what failed."""
         if self._manifest is None and command[0] not in ("deps", "debug", "parse"):
+            check_warehouse_free()  # before seconds of parsing
             self.parse()
         try:
             result = self._runner().invoke(self._args(command, as_of, extra_vars))
         finally:
             release_warehouse()
         if result.exception is not None:
-            raise DbtFailure(f"dbt {command[0]} failed: {result.exception}")
+            raise locked_file(result.exception) or DbtFailure(f"dbt {command[0]} failed: {result.exception}")
         if not result.success:
             raise DbtFailure(f"dbt {' '.join(command)} failed: {', '.join(failed_nodes(result.result)) or 'see the log above'}")
         return result.result
+
+
+def _not_about_a_locked_file(record: logging.LogRecord) -> bool:
+    return locked_file(record.getMessage()) is None
+
+
+def check_warehouse_free() -> None:
+    """Fail in one line when another program holds the warehouse."""
+    try:
+        duckdb.connect(str(warehouse_path())).close()
+    except duckdb.IOException as error:
+        if (locked := locked_file(error)) is None:
+            raise
+        raise locked from None
 
 
 def release_warehouse() -> None:

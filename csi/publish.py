@@ -4,18 +4,26 @@ DuckDB locks its file: a BI tool holding the warehouse open would make the next 
 and a reader during a build would fail or see half-built tables. So after each build the marts,
 the snapshot history and the seeds (weights, bands, targets) are copied into
 `<published>/csi.duckdb` and into Parquet files under `<published>/parquet/<schema>/<table>.parquet`.
-The DuckDB file is written beside its final name and renamed over it (atomic on one filesystem);
-the Parquet files are written into a new version folder and the `parquet` symlink is switched to it
-atomically. A reader that reconnects sees the new copy; one holding the old file keeps reading the
-old, complete copy until it reconnects. Nothing ever opens the warehouse and the copy at once
-except this module, which runs after the build, in the same job.
+Both are written under `<published>/.publishing/` and moved into place once complete: the DuckDB
+file is renamed over the published one, the Parquet version folder gets its final name
+(`parquet.v<stamp>`, so every such folder is complete) and the `parquet` symlink is switched to it;
+each step is atomic on one filesystem. A reader that reconnects sees the new copy; one holding the
+old file keeps reading the old, complete copy until it reconnects.
+
+A publish holds an exclusive lock on `<published>/.publish.lock` (released by the OS however the
+process ends), so two publishes into one folder take turns, and whatever is in `.publishing/` when
+a publish gets the lock was left by one that was killed: it is removed. Nothing ever opens the
+warehouse and the copy at once except this module, which runs after the build, in the same job.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,8 +36,10 @@ from csi.errors import UserError
 PUBLISHED_SCHEMAS = ("marts", "snapshots", "seeds")
 DATABASE_NAME = "csi.duckdb"
 PARQUET_LINK = "parquet"
-# Parquet versions kept besides the current one, for a reader that listed the files just before a swap.
-PARQUET_VERSIONS_KEPT = 1
+WORK_DIR = ".publishing"
+LOCK_FILE = ".publish.lock"
+# What earlier versions of csi left beside the published files when a publish was killed.
+LEGACY_LITTER = (f".{DATABASE_NAME}.*.tmp*", f".{PARQUET_LINK}.*.link")
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,7 @@ def _write_database(warehouse: Path, target: Path) -> dict[str, int]:
     rows: dict[str, int] = {}
     with duckdb.connect(str(target)) as con:
         con.execute("set enable_progress_bar = false")
-        con.execute(f"attach '{warehouse}' as warehouse (read_only)")
+        con.execute("attach ? as warehouse (read_only)", [str(warehouse)])
         for schema in sorted({schema for schema, _ in tables}):
             con.execute(f'create schema "{schema}"')
         for schema, table in tables:
@@ -80,21 +90,43 @@ def _write_parquet(database: Path, folder: Path, tables: list[str]) -> None:
             schema, table = name.split(".")
             (folder / schema).mkdir(parents=True, exist_ok=True)
             path = folder / schema / f"{table}.parquet"
-            con.execute(f"copy \"{schema}\".\"{table}\" to '{path}' (format parquet, compression zstd)")
+            con.execute(f'copy "{schema}"."{table}" to ? (format parquet, compression zstd)', [str(path)])
 
 
-def _swap_parquet(published: Path, version: Path) -> None:
-    """Point the `parquet` symlink at a new version folder atomically and drop stale versions."""
+def _swap_parquet(published: Path, written: Path) -> None:
+    """Give the complete version folder written under the work folder its final name, point the
+    `parquet` symlink at it atomically and drop every version but the new and the previous one."""
     link = published / PARQUET_LINK
+    previous = os.readlink(link) if link.is_symlink() else None  # kept for a reader that resolved it
     if link.exists() and not link.is_symlink():  # a plain folder: replace it once by a link
         shutil.rmtree(link)
-    temporary_link = published / f".{PARQUET_LINK}.{os.getpid()}.link"
-    temporary_link.unlink(missing_ok=True)
+    version = published / written.name
+    os.rename(written, version)
+    temporary_link = written.parent / PARQUET_LINK
     temporary_link.symlink_to(version.name, target_is_directory=True)
     os.replace(temporary_link, link)
-    versions = sorted(p for p in published.glob(f"{PARQUET_LINK}.v*") if p.is_dir() and p != version)
-    for stale in versions[: max(len(versions) - PARQUET_VERSIONS_KEPT, 0)]:
-        shutil.rmtree(stale, ignore_errors=True)
+    for stale in published.glob(f"{PARQUET_LINK}.v*"):
+        if stale.name not in (version.name, previous):
+            shutil.rmtree(stale)
+
+
+@contextmanager
+def _publishing(published: Path) -> Iterator[Path]:
+    """Hold the folder's publish lock (waiting for a publish in progress) and yield an empty work
+    folder, cleared of what a killed publish left there, and removed afterwards."""
+    published.mkdir(parents=True, exist_ok=True)
+    with open(published / LOCK_FILE, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # closing the file (or the process ending) releases it
+        work = published / WORK_DIR
+        shutil.rmtree(work, ignore_errors=True)
+        for pattern in LEGACY_LITTER:
+            for litter in published.glob(pattern):
+                litter.unlink()
+        work.mkdir()
+        try:
+            yield work
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def publish(warehouse: Path, published: Path) -> Publication:
@@ -102,18 +134,11 @@ def publish(warehouse: Path, published: Path) -> Publication:
     started = time.perf_counter()
     if not warehouse.exists():
         raise UserError(f"no warehouse at {warehouse}: run `csi build` (or `make demo`) first")
-    published.mkdir(parents=True, exist_ok=True)
-    database = published / DATABASE_NAME
-    stamp = f"{time.time_ns()}"
-    temporary = published / f".{DATABASE_NAME}.{os.getpid()}.{stamp}.tmp"
-    version = published / f"{PARQUET_LINK}.v{stamp}"
-    try:
-        rows = _write_database(warehouse, temporary)
-        _write_parquet(temporary, version, list(rows))
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        shutil.rmtree(version, ignore_errors=True)
-        raise
-    os.replace(temporary, database)
-    _swap_parquet(published, version)
+    with _publishing(published) as work:
+        rows = _write_database(warehouse, work / DATABASE_NAME)
+        version = work / f"{PARQUET_LINK}.v{time.time_ns()}"
+        _write_parquet(work / DATABASE_NAME, version, list(rows))
+        database = published / DATABASE_NAME
+        os.replace(work / DATABASE_NAME, database)
+        _swap_parquet(published, version)
     return Publication(database, published / PARQUET_LINK, rows, round(time.perf_counter() - started, 2))

@@ -22,7 +22,7 @@ def ordered_models(manifest: dict, built: set[str]) -> list[dict]:
 def connect(warehouse: Path, database: str) -> duckdb.DuckDBPyConnection:
     """The warehouse attached under the database name the compiled SQL refers to."""
     con = duckdb.connect()
-    con.execute(f"attach '{warehouse}' as \"{database}\"")
+    con.execute(f'attach ? as "{database}"', [str(warehouse)])
     con.execute(f'use "{database}"')
     return con
 

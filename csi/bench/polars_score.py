@@ -43,7 +43,7 @@ def export_score_inputs(warehouse_path: Path, out_dir: Path) -> dict[str, Path]:
     paths = {name: out_dir / f"{name}.parquet" for name in SCORE_INPUTS}
     with duckdb.connect(str(warehouse_path), read_only=True) as con:
         for name, schema in SCORE_INPUTS.items():
-            con.execute(f"copy (select * from {schema}.{name}) to '{paths[name]}' (format parquet)")
+            con.execute(f"copy (select * from {schema}.{name}) to ? (format parquet)", [str(paths[name])])
     return paths
 
 

@@ -188,7 +188,7 @@ def connect() -> duckdb.DuckDBPyConnection:
     weakref.finalize(con, shutil.rmtree, scratch, True)
     con.execute("set enable_progress_bar = false")
     con.execute("set force_compression = 'uncompressed'")
-    con.execute(f"attach '{scratch / DATABASE}.duckdb' as {DATABASE} (row_group_size {SCRATCH_ROW_GROUP_SIZE})")
+    con.execute(f"attach ? as {DATABASE} (row_group_size {SCRATCH_ROW_GROUP_SIZE})", [f"{scratch / DATABASE}.duckdb"])
     con.execute(f"use {DATABASE}")
     return con
 
