@@ -58,6 +58,10 @@ def load(
 
     loaded = load_directory(data_dir, warehouse_path(), source)
     typer.echo(f"loaded {len(loaded)} tables, {sum(t.rows for t in loaded):,} rows into {warehouse_path()}")
+    for table in loaded:
+        if table.missing_custom_fields:
+            typer.echo(f"{table.qualified_name} has no {', '.join(table.missing_custom_fields)}: staging reads them as NULL "
+                       "(see the README on an org without our custom fields)")
 
 
 @app.command()

@@ -20,6 +20,7 @@ class LoadedTable:
     qualified_name: str
     path: Path
     rows: int
+    missing_custom_fields: tuple[str, ...] = ()
 
 
 def find_file(data_dir: Path, table: RawTable) -> Path:
@@ -40,15 +41,17 @@ def _scan_sql(path: Path) -> str:
     return f"select * from read_parquet('{quoted}')"
 
 
-def _check_columns(con: duckdb.DuckDBPyConnection, table: RawTable, path: Path) -> None:
+def _check_columns(con: duckdb.DuckDBPyConnection, table: RawTable, path: Path) -> tuple[str, ...]:
+    """The custom fields the file lacks; any other declared column missing is an error."""
     try:
         found = {row[0] for row in con.execute(f"describe {_scan_sql(path)}").fetchall()}
     except duckdb.Error as error:
         first_line = str(error).strip().splitlines()[0]
         raise UserError(f"cannot read {path} for {table.qualified_name}: {first_line}") from None
-    missing = [name for name in table.column_names if name not in found]
+    missing = [name for name in table.column_names if name not in found and name not in table.custom_fields]
     if missing:
         raise UserError(f"{path} ({table.qualified_name}) lacks column(s): {', '.join(missing)}")
+    return tuple(name for name in table.custom_fields if name not in found)
 
 
 def selected_tables(sources: Iterable[str] | None) -> list[RawTable]:
@@ -65,16 +68,17 @@ def selected_tables(sources: Iterable[str] | None) -> list[RawTable]:
 def load_directory(data_dir: Path, warehouse: Path, sources: Iterable[str] | None = None) -> list[LoadedTable]:
     """Replace the raw tables of the chosen sources with the files under data_dir/<source>/<table>.*
 
-    Every file is checked (present, readable, has the declared columns) before anything is written,
-    and the writes happen in one transaction, so a bad input changes nothing in the warehouse."""
+    Every file is checked (present, readable, has the declared columns: a custom field the org does
+    not have may be missing) before anything is written, and the writes happen in one transaction,
+    so a bad input changes nothing in the warehouse."""
     if not data_dir.is_dir():
         raise UserError(f"no such directory: {data_dir}")
     tables = selected_tables(sources)
     files = {table.qualified_name: find_file(data_dir, table) for table in tables}
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(warehouse)) as con:
-        for table in tables:
-            _check_columns(con, table, files[table.qualified_name])
+        missing_custom_fields = {table.qualified_name: _check_columns(con, table, files[table.qualified_name])
+                                 for table in tables}
         con.begin()
         try:
             for table in tables:
@@ -85,7 +89,8 @@ def load_directory(data_dir: Path, warehouse: Path, sources: Iterable[str] | Non
             con.rollback()
             raise UserError(f"loading failed, warehouse unchanged: {str(error).splitlines()[0]}") from None
         return [
-            LoadedTable(name, files[name], con.execute(f"select count(*) from {name}").fetchall()[0][0])
+            LoadedTable(name, files[name], con.execute(f"select count(*) from {name}").fetchall()[0][0],
+                        missing_custom_fields[name])
             for name in files
         ]
 

@@ -33,6 +33,12 @@ class RawTable:
     def column_names(self) -> list[str]:
         return [column.name for column in self.columns]
 
+    @property
+    def custom_fields(self) -> list[str]:
+        """Salesforce custom fields (`__c`, landed as `_c`): an org may not have them, and staging
+        reads a missing one as NULL."""
+        return [name for name in self.column_names if name.endswith("_c")]
+
 
 @cache
 def raw_tables() -> tuple[RawTable, ...]:

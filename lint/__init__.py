@@ -50,6 +50,7 @@ dbt = SimpleNamespace(
     safe_cast=lambda expression, data_type: f"cast({expression} as {data_type})",
     any_value=_call("any_value"),
     bool_or=_call("bool_or"),
+    listagg=lambda measure, delimiter="','", order_by=None, limit=None: f"string_agg({measure}, {delimiter})",
     last_day=lambda date, part: f"last_day({date})",
     hash=_call("md5"),
     date_spine=lambda part, start, end: f"select {start} as date_{part}",

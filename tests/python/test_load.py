@@ -86,3 +86,11 @@ def test_csv_lands_as_text_and_extra_columns_are_kept(data_dir: Path, tmp_path: 
 def test_unknown_source_is_refused(data_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(UserError, match="unknown source"):
         load_directory(data_dir, tmp_path / "wh.duckdb", sources=["zendesk"])
+
+
+def test_a_file_without_our_custom_fields_loads_and_says_which(data_dir: Path, tmp_path: Path) -> None:
+    path = data_dir / "salesforce" / "account.parquet"
+    pq.write_table(pq.read_table(path).drop_columns(["segment_c", "arr_c"]), path)
+    loaded = {table.qualified_name: table for table in load_directory(data_dir, tmp_path / "wh.duckdb")}
+    assert loaded["salesforce.account"].missing_custom_fields == ("segment_c", "arr_c")
+    assert loaded["salesforce.contract"].missing_custom_fields == ()

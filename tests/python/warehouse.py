@@ -36,8 +36,8 @@ def build_warehouse(
     root: Path, accounts: int, dirty_rate: float, select: list[str] | None = None, history_days: int = 0
 ) -> BuiltWarehouse:
     """Generate, load, optionally replay `history_days` of nights (weekly, nightly for the last 7),
-    and `dbt build` as of TODAY, into a warehouse under root, isolated from the user's own."""
-    from csi.build import build
+    and build as of TODAY with a plain `dbt build` (what a user types: dbt's own selection, no
+    seeds loaded first), into a warehouse under root, isolated from the user's own."""
     from csi.dbt import DbtProject
     from csi.generate import generate
     from csi.load import load_directory
@@ -50,5 +50,5 @@ def build_warehouse(
     if history_days:
         replay(data_dir, TODAY - timedelta(days=history_days), TODAY - timedelta(days=1), 7, project, progress=False)
         load_directory(data_dir, warehouse)
-    build(project, as_of=TODAY, select=select)
+    project.invoke(["build", *(["--select", *select] if select else [])], TODAY)
     return BuiltWarehouse(data_dir, warehouse, TODAY)

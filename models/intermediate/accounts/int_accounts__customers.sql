@@ -44,7 +44,7 @@ final as (
         accounts.account_name,
         coalesce(accounts.segment, '{{ var("default_segment") }}') as segment,
         accounts.owner_id as csm_owner_id,
-        accounts.is_insider,
+        coalesce(accounts.is_insider, false) as is_insider,
         accounts.csm_sentiment,
         contracts_in_force.contract_id as current_contract_id,
         contracts_in_force.start_date as contract_start_date,

@@ -27,6 +27,7 @@ usage_in_windows as (
         usage.logins,
         usage.saved_searches,
         usage.report_downloads,
+        usage.licensed_seats,
         {{ dbt.datediff('usage.usage_date', 'as_of.as_of_date', 'day') }} as days_ago
     from usage
     cross join as_of
@@ -49,7 +50,8 @@ windowed as (
             as prior_peak_active_users,
         sum(case when days_ago < {{ month_days }} then logins else 0 end) as logins,
         sum(case when days_ago < {{ month_days }} then saved_searches else 0 end) as saved_searches,
-        sum(case when days_ago < {{ month_days }} then report_downloads else 0 end) as report_downloads
+        sum(case when days_ago < {{ month_days }} then report_downloads else 0 end) as report_downloads,
+        max(case when days_ago < {{ month_days }} then licensed_seats end) as product_licensed_seats
     from usage_in_windows
     group by account_id
 ),
@@ -58,7 +60,9 @@ final as (
     select
         customers.account_id,
         customers.segment,
-        customers.licensed_seats,
+        -- The contract's seats; where the org has no seats field (licensed_seats_c), the seats the
+        -- product reports in the window.
+        coalesce(customers.licensed_seats, windowed.product_licensed_seats) as licensed_seats,
         customers.as_of_date,
         coalesce(windowed.active_user_days_7d, 0) as active_user_days_7d,
         coalesce(windowed.prior_active_user_days_7d, 0) as prior_active_user_days_7d,

@@ -42,6 +42,7 @@ final as (
         measured.churn_probability,
         measured.retention_likelihood_pct,
         measured.retention_likelihood_pct as raw_value,
+        case when component_scores.score is null then 'no churn prediction for the contract in force' end as not_applicable_reason,
         component_scores.score
     from measured
     left join component_scores

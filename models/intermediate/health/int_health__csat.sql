@@ -69,6 +69,7 @@ final as (
         measured.csat_responses,
         measured.training_csat,
         measured.nps as raw_value,
+        case when component_scores.score is null then 'no survey answer in the last {{ var("survey_window_days") }} days' end as not_applicable_reason,
         component_scores.score
     from measured
     left join component_scores

@@ -35,6 +35,7 @@ final as (
         measured.days_since_last_health_check,
         measured.health_checks_in_window,
         measured.days_since_last_health_check as raw_value,
+        cast(null as {{ dbt.type_string() }}) as not_applicable_reason,
         component_scores.score
     from measured
     left join component_scores

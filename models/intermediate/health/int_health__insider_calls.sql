@@ -31,6 +31,7 @@ final as (
         measured.is_insider,
         measured.insider_calls_in_window,
         measured.insider_calls_in_window as raw_value,
+        case when component_scores.score is null then 'not in the Insider programme' end as not_applicable_reason,
         component_scores.score
     from measured
     left join component_scores

@@ -8,8 +8,10 @@
 with
 
 customers as (
-    select * from {{ ref('int_accounts__customers') }}
-    where tenure_months < {{ var('onboarding_relevant_months') }}
+    select
+        *,
+        tenure_months < {{ var('onboarding_relevant_months') }} as is_onboarding
+    from {{ ref('int_accounts__customers') }}
 ),
 
 activity as (
@@ -31,13 +33,16 @@ measured as (
         customers.first_contract_start_date,
         per_account.kickoff_date,
         per_account.training_date,
+        customers.is_onboarding,
         case
+            when not customers.is_onboarding then null
             when per_account.kickoff_date is not null
                 then {{ dbt.datediff('customers.first_contract_start_date', 'per_account.kickoff_date', 'day') }}
             when {{ dbt.datediff('customers.first_contract_start_date', 'customers.as_of_date', 'day') }} > {{ window_days }}
                 then 99999
         end as kickoff_days_after_start,
         case
+            when not customers.is_onboarding then null
             when per_account.training_date is not null then 1
             when {{ dbt.datediff('customers.first_contract_start_date', 'customers.as_of_date', 'day') }} > {{ window_days }} then 0
         end as training_completed_on_time
@@ -57,6 +62,11 @@ final as (
         measured.kickoff_days_after_start,
         measured.training_completed_on_time,
         measured.kickoff_days_after_start as raw_value,
+        case
+            when not measured.is_onboarding
+                then 'onboarding counts in the first {{ var("onboarding_relevant_months") }} months after the first contract starts'
+            when component_scores.score is null then 'no onboarding step due yet'
+        end as not_applicable_reason,
         component_scores.score
     from measured
     left join component_scores

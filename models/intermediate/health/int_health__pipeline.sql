@@ -77,6 +77,7 @@ final as (
         measured.open_expansion_amount,
         measured.expansion_pipeline_pct_of_arr,
         measured.expansion_pipeline_pct_of_arr as raw_value,
+        case when component_scores.score is null then 'no ARR to weigh the pipeline against, and the renewal is more than {{ lead_days }} days away' end as not_applicable_reason,
         component_scores.score
     from measured
     left join component_scores

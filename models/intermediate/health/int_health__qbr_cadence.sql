@@ -31,6 +31,7 @@ final as (
         measured.last_qbr_date,
         measured.days_since_last_qbr,
         measured.days_since_last_qbr as raw_value,
+        cast(null as {{ dbt.type_string() }}) as not_applicable_reason,
         component_scores.score
     from measured
     left join component_scores

@@ -22,6 +22,7 @@ final as (
         measured.account_id,
         measured.tenure_months,
         measured.tenure_months as raw_value,
+        cast(null as {{ dbt.type_string() }}) as not_applicable_reason,
         component_scores.score
     from measured
     left join component_scores

@@ -20,13 +20,13 @@ measured as (
     select
         customers.account_id,
         customers.segment,
-        customers.licensed_seats,
+        windowed.licensed_seats,
         coalesce(windowed.active_user_days, 0) as active_user_days,
         coalesce(windowed.prior_active_user_days, 0) as prior_active_user_days,
-        100 * {{ safe_divide('coalesce(windowed.active_user_days, 0)', window_days ~ ' * customers.licensed_seats') }} as seat_utilisation_pct,
-        {{ safe_divide('coalesce(windowed.logins, 0)', 'customers.licensed_seats') }} as logins_per_seat,
-        {{ safe_divide('coalesce(windowed.saved_searches, 0)', 'customers.licensed_seats') }} as saved_searches_per_seat,
-        {{ safe_divide('coalesce(windowed.report_downloads, 0)', 'customers.licensed_seats') }} as report_downloads_per_seat,
+        100 * {{ safe_divide('coalesce(windowed.active_user_days, 0)', window_days ~ ' * windowed.licensed_seats') }} as seat_utilisation_pct,
+        {{ safe_divide('coalesce(windowed.logins, 0)', 'windowed.licensed_seats') }} as logins_per_seat,
+        {{ safe_divide('coalesce(windowed.saved_searches, 0)', 'windowed.licensed_seats') }} as saved_searches_per_seat,
+        {{ safe_divide('coalesce(windowed.report_downloads, 0)', 'windowed.licensed_seats') }} as report_downloads_per_seat,
         100 * {{ safe_divide('coalesce(windowed.active_user_days, 0) - windowed.prior_active_user_days', 'windowed.prior_active_user_days') }} as usage_trend_pct
     from customers
     left join windowed
@@ -49,6 +49,7 @@ final as (
         measured.report_downloads_per_seat,
         measured.usage_trend_pct,
         measured.seat_utilisation_pct as raw_value,
+        case when component_scores.score is null then 'no licensed seats to measure usage against, and no earlier usage to compare' end as not_applicable_reason,
         component_scores.score
     from measured
     left join component_scores

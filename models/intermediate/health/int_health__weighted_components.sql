@@ -24,6 +24,7 @@ weighted as (
         weights.label,
         components.raw_value,
         components.score,
+        components.not_applicable_reason,
         weights.weight,
         sum(case when components.score is not null then weights.weight else 0 end)
             over (partition by components.account_id) as applicable_weight
@@ -42,6 +43,7 @@ final as (
         label,
         raw_value,
         score,
+        not_applicable_reason,
         cast(weight as {{ type_double() }}) as weight,
         case
             when score is not null then 100 * {{ safe_divide('weight', 'applicable_weight') }} else 0

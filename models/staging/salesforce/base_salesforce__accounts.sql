@@ -22,7 +22,7 @@ checked as {{ not_materialized() }} (
         number_of_employees,
         owner_id,
         {{ clean_text('segment_c') }} as segment,
-        coalesce(is_insider_c, false) as is_insider,
+        is_insider_c as is_insider,
         nullif({{ clean_text('csm_sentiment_c') }}, '') as csm_sentiment,
         {{ clean_text('account_status_c') }} as account_status,
         arr_c as arr,
