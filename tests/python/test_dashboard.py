@@ -238,6 +238,11 @@ def test_account_drill_shows_components_history_and_activities(page, dashboard_u
     wait_for_text(page, f"Revenue at risk\n{money(at_risk)}")
     for label in labels:
         wait_for_text(page, label)
+    for (reason,) in history_warehouse.query(
+        "select distinct not_applicable_reason from marts.fct_account_health_components "
+        f"where account_id = '{account_id}' and score is null"
+    ):
+        wait_for_text(page, f"Does not apply: {reason}.")
     wait_for_text(page, subject.strip())
     assert page.locator("[data-testid='stVegaLiteChart']").count() >= 1  # the score history
     screenshot(page, "3_account_drill")

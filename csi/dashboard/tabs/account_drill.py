@@ -161,7 +161,8 @@ def render(published: Published) -> None:
 
 def _why(row) -> str:
     if not fmt.finite(row.score):
-        return "Does not apply to this account; the other weights renormalise."
+        reason = row.not_applicable_reason or "no data for this account"
+        return html.escape(f"Does not apply: {reason}. The other weights renormalise.")
     if row.points_lost <= 0.05:  # shows as 0.0 points
         return f"Full marks on {html.escape(MEASURES.get(row.component, ('this component',))[0])}."
     if not fmt.finite(row.raw_value):
