@@ -125,7 +125,7 @@ def table_unless_replaying():
     return "table"
 
 
-def raw_row_of(columns):
+def landed_row(source_name, table_name, columns):
     return f"struct_pack({', '.join(columns)})"
 
 

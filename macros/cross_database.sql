@@ -22,25 +22,25 @@
     {{ return(['date', 'timestamp', 'integer', 'bigint', 'double precision', 'boolean']) }}
 {%- endmacro %}
 
--- The named columns of a raw row as it landed, kept beside the typed columns. DuckDB keeps a struct
--- (building JSON text for every row of a large table cost more than the rest of its staging) and
--- compares rows by a hash of it; PostgreSQL and Spark keep and compare JSON text.
-{% macro raw_row_of(columns) -%}
-    {{ return(adapter.dispatch('raw_row_of', 'client_success_intelligence')(columns)) }}
+-- A raw row as it landed from [name, expression] pairs, kept beside the typed columns. DuckDB keeps a
+-- struct (building JSON text for every row of a large table cost more than the rest of its staging)
+-- and compares rows by a hash of it; PostgreSQL and Spark keep and compare JSON text.
+{% macro raw_row_of(fields) -%}
+    {{ return(adapter.dispatch('raw_row_of', 'client_success_intelligence')(fields)) }}
 {%- endmacro %}
 
-{% macro duckdb__raw_row_of(columns) -%}
-    struct_pack({% for column in columns %}{{ column }} := {{ column }}{{ ', ' if not loop.last }}{% endfor %})
+{% macro duckdb__raw_row_of(fields) -%}
+    struct_pack({% for name, expression in fields %}{{ name }} := {{ expression }}{{ ', ' if not loop.last }}{% endfor %})
 {%- endmacro %}
 
-{% macro default__raw_row_of(columns) -%}
-    cast(json_build_object({% for column in columns %}'{{ column }}', {{ column }}{{ ', ' if not loop.last }}{% endfor %}) as text)
+{% macro default__raw_row_of(fields) -%}
+    cast(json_build_object({% for name, expression in fields %}'{{ name }}', {{ expression }}{{ ', ' if not loop.last }}{% endfor %}) as text)
 {%- endmacro %}
 
 {#- Spark's to_json leaves out null fields and cuts timestamps to milliseconds unless told. -#}
-{% macro spark__raw_row_of(columns) -%}
+{% macro spark__raw_row_of(fields) -%}
     to_json(
-        named_struct({% for column in columns %}'{{ column }}', {{ column }}{{ ', ' if not loop.last }}{% endfor %}),
+        named_struct({% for name, expression in fields %}'{{ name }}', {{ expression }}{{ ', ' if not loop.last }}{% endfor %}),
         map('ignoreNullFields', 'false', 'timestampFormat', "yyyy-MM-dd'T'HH:mm:ss.SSSSSS")
     )
 {%- endmacro %}

@@ -15,6 +15,7 @@ quarantined as (
         '{{ staged.source }}.{{ staged.table }}' as source_table,
         {{ record_key(staged.key) }} as record_key,
         rejection_rule,
+        unparseable_columns,
         _fivetran_synced,
         {{ raw_row_json('raw_row') }} as raw_row
     from {{ staged.base_model }}
@@ -31,6 +32,7 @@ final as (
         source_table,
         record_key,
         rejection_rule,
+        unparseable_columns,
         _fivetran_synced,
         raw_row
     from quarantined
