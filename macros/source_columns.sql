@@ -7,8 +7,8 @@
 -- A real sync may name our custom fields differently (var <source>_custom_fields maps ours to theirs) or lack them: a
 -- missing column is selected as a typed NULL, the way the Fivetran packages fill staging columns.
 -- Only declared columns are selected, however many the warehouse table has. In a dbt unit test the
--- source is a fixture CTE built from the raw table's own columns and `graph` is empty: select * then
--- (renames do not apply there: fixtures use our column names).
+-- source is a fixture CTE built from the raw table's own columns and types and `graph` is empty:
+-- select * then, checking nothing (renames do not apply there: fixtures use our column names).
 {% macro source_columns(source_name, table_name) -%}
     {%- set columns = landed_columns(source_name, table_name) -%}
     {%- if columns is none -%}
