@@ -126,14 +126,23 @@ def table_unless_replaying():
     return "table"
 
 
-def raw_row_of(columns):
+def landed_row(source_name, table_name, columns):
     return f"struct_pack({', '.join(columns)})"
+
+
+def published_raw_row(raw_row, fields):
+    return f"to_json({raw_row})"
+
+
+def personal_fields(source_name, table_name):
+    return {}
 
 
 clean_text = _call("clean_text")
 median = _call("median")
 quarter_label = _call("quarter_label")
 raw_row_json = _call("raw_row_json")
+scrub_contact_details = _call("scrub_contact_details")
 record_key = _call("record_key")
 web_domain = _call("web_domain")
 json_entries = _call("json_entries")

@@ -22,25 +22,25 @@
     {{ return(['date', 'timestamp', 'integer', 'bigint', 'double precision', 'boolean']) }}
 {%- endmacro %}
 
--- The named columns of a raw row as it landed, kept beside the typed columns. DuckDB keeps a struct
--- (building JSON text for every row of a large table cost more than the rest of its staging) and
--- compares rows by a hash of it; PostgreSQL and Spark keep and compare JSON text.
-{% macro raw_row_of(columns) -%}
-    {{ return(adapter.dispatch('raw_row_of', 'client_success_intelligence')(columns)) }}
+-- A raw row as it landed from [name, expression] pairs, kept beside the typed columns. DuckDB keeps a
+-- struct (building JSON text for every row of a large table cost more than the rest of its staging)
+-- and compares rows by a hash of it; PostgreSQL and Spark keep and compare JSON text.
+{% macro raw_row_of(fields) -%}
+    {{ return(adapter.dispatch('raw_row_of', 'client_success_intelligence')(fields)) }}
 {%- endmacro %}
 
-{% macro duckdb__raw_row_of(columns) -%}
-    struct_pack({% for column in columns %}{{ column }} := {{ column }}{{ ', ' if not loop.last }}{% endfor %})
+{% macro duckdb__raw_row_of(fields) -%}
+    struct_pack({% for name, expression in fields %}{{ name }} := {{ expression }}{{ ', ' if not loop.last }}{% endfor %})
 {%- endmacro %}
 
-{% macro default__raw_row_of(columns) -%}
-    cast(json_build_object({% for column in columns %}'{{ column }}', {{ column }}{{ ', ' if not loop.last }}{% endfor %}) as text)
+{% macro default__raw_row_of(fields) -%}
+    cast(json_build_object({% for name, expression in fields %}'{{ name }}', {{ expression }}{{ ', ' if not loop.last }}{% endfor %}) as text)
 {%- endmacro %}
 
 {#- Spark's to_json leaves out null fields and cuts timestamps to milliseconds unless told. -#}
-{% macro spark__raw_row_of(columns) -%}
+{% macro spark__raw_row_of(fields) -%}
     to_json(
-        named_struct({% for column in columns %}'{{ column }}', {{ column }}{{ ', ' if not loop.last }}{% endfor %}),
+        named_struct({% for name, expression in fields %}'{{ name }}', {{ expression }}{{ ', ' if not loop.last }}{% endfor %}),
         map('ignoreNullFields', 'false', 'timestampFormat', "yyyy-MM-dd'T'HH:mm:ss.SSSSSS")
     )
 {%- endmacro %}
@@ -56,6 +56,49 @@
 
 {% macro duckdb__raw_row_json(raw_row) -%}
     cast(to_json({{ raw_row }}) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+-- A raw_row_of value as JSON text to publish: each field in `fields` may identify a person and is
+-- masked as its kind says (personal_fields); the others show as they arrived.
+{% macro published_raw_row(raw_row, fields) -%}
+    {{ return(adapter.dispatch('published_raw_row', 'client_success_intelligence')(raw_row, fields)) }}
+{%- endmacro %}
+
+{% macro duckdb__published_raw_row(raw_row, fields) -%}
+    {%- set masked = [] -%}
+    {%- for name, kind in fields.items() -%}
+        {%- do masked.append(name ~ ' := ' ~ masked_value("struct_extract(" ~ raw_row ~ ", '" ~ name ~ "')", kind)) -%}
+    {%- endfor -%}
+    {{ raw_row_json('struct_update(' ~ raw_row ~ ', ' ~ masked | join(', ') ~ ')' if masked else raw_row) }}
+{%- endmacro %}
+
+{% macro default__published_raw_row(raw_row, fields) -%}
+    {%- if fields -%}
+    cast(cast({{ raw_row }} as jsonb) || jsonb_build_object(
+        {%- for name, kind in fields.items() %}
+        '{{ name }}', {{ masked_value("cast(" ~ raw_row ~ " as jsonb) ->> '" ~ name ~ "'", kind) }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    ) as text)
+    {%- else -%}
+    {{ raw_row }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Spark has no JSON update: the row is read as a map of texts (numbers become JSON strings). -#}
+{% macro spark__published_raw_row(raw_row, fields) -%}
+    {%- if fields -%}
+    to_json(transform_values(from_json({{ raw_row }}, 'map<string, string>'), (field_name, field_value) -> case field_name
+        {%- for name, kind in fields.items() %}
+        when '{{ name }}' then {{ masked_value('field_value', kind) }}
+        {%- endfor %}
+        else field_value end))
+    {%- else -%}
+    {{ raw_row }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro masked_value(value, kind) -%}
+    {{ pseudonym(value) if kind == 'identifier' else scrub_contact_details('cast(' ~ value ~ ' as ' ~ dbt.type_string() ~ ')') }}
 {%- endmacro %}
 
 -- A raw_row_of value in a form that orders and compares rows by their content.
@@ -261,4 +304,33 @@
     {%- else -%}
     {{ dbt.spark__datediff(first_date, second_date, datepart) }}
     {%- endif -%}
+{%- endmacro %}
+
+-- Text with every e-mail address and phone number in it replaced by [e-mail] and [phone]: free
+-- text that may mention a contact (an activity's subject, a ticket's title) before it is published.
+-- The patterns avoid backslashes, which Spark's string literals would read as escapes.
+{% macro scrub_contact_details(text) -%}
+    {%- set email = "[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+[.][A-Za-z]{2,}" -%}
+    {%- set phone = "([+][0-9]{1,3}[ .-]?)?([(][0-9]{2,4}[)]|[0-9]{2,4})[ .-]?[0-9]{3,4}[ .-][0-9]{3,4}" -%}
+    {{ regexp_replace_all(regexp_replace_all(text, "'" ~ email ~ "'", "'[e-mail]'"), "'" ~ phone ~ "'", "'[phone]'") }}
+{%- endmacro %}
+
+-- Every match of a regular expression replaced.
+{% macro regexp_replace_all(text, pattern, replacement) -%}
+    {{ return(adapter.dispatch('regexp_replace_all', 'client_success_intelligence')(text, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro default__regexp_replace_all(text, pattern, replacement) -%}
+    regexp_replace({{ text }}, {{ pattern }}, {{ replacement }}, 'g')
+{%- endmacro %}
+
+{% macro spark__regexp_replace_all(text, pattern, replacement) -%}
+    regexp_replace({{ text }}, {{ pattern }}, {{ replacement }})
+{%- endmacro %}
+
+-- A value that identifies a person, published as the MD5 of its trimmed lower-case text: the same
+-- value always gives the same pseudonym (a data steward matches it with the staged value's hash),
+-- and the value itself never leaves the warehouse.
+{% macro pseudonym(value) -%}
+    {{ dbt.hash(clean_text('cast(' ~ value ~ ' as ' ~ dbt.type_string() ~ ')')) }}
 {%- endmacro %}

@@ -40,3 +40,16 @@
     {%- endfor -%}
     {{ dbt.concat(parts) if parts | length > 1 else parts[0] }}
 {%- endmacro %}
+
+-- The columns of a raw table that may identify a person (meta personal_data in its sources YAML):
+-- name -> 'identifier' (an e-mail address, a contact's name or title: published as a pseudonym) or
+-- 'free_text' (text that may mention one: published with e-mail addresses and phone numbers scrubbed).
+{% macro personal_fields(source_name, table_name) -%}
+    {%- set fields = {} -%}
+    {%- set node = (graph.get('sources') or {}).values() | selectattr('source_name', 'equalto', source_name)
+        | selectattr('name', 'equalto', table_name) | first if execute else none -%}
+    {%- for column in (node.columns.values() if node else []) if column.meta.get('personal_data') -%}
+        {%- do fields.update({column.name: column.meta.personal_data}) -%}
+    {%- endfor -%}
+    {{ return(fields) }}
+{%- endmacro %}

@@ -9,12 +9,13 @@
 --   deleted       it is the latest version and the source marks it deleted
 --   staged        otherwise: the row staging keeps
 -- The checked CTE must have the key columns, _fivetran_synced, is_deleted_at_source,
--- quarantine_rule (NULL when the row passed) and raw_row (raw_row_of its columns as they landed).
+-- quarantine_rule (NULL when the row passed) and raw_row (landed_row: its columns as they landed).
 -- The base models declare it and their source CTE not_materialized().
 --
 -- In an incremental base model a run triages again only the rows whose outcome can have changed:
--- every raw row of a key that received a row since the last run (less a lookback for late syncs),
--- of a key whose parent was missing last time, and new rows without a key. The result then equals
+-- every raw row of a key that received a row since the last run (less a lookback for late syncs)
+-- or holds a row whose sync time did not parse (it cannot say when it came), of a key whose parent
+-- was missing last time, and new rows without a key. The result then equals
 -- a full refresh. A change of the accepted_source_values seed needs `--full-refresh`.
 {% macro triage(checked_cte, key_columns) -%}
 {%- set keys = key_columns | join(', ') -%}
@@ -126,7 +127,7 @@ last_run as (
 changed_keys as (
     select {{ key_columns | join(', ') }}
     from {{ checked_cte }}
-    where _fivetran_synced > (select lookback_from from last_run) and {{ has_key }}
+    where (_fivetran_synced > (select lookback_from from last_run) or _fivetran_synced is null) and {{ has_key }}
 
     union
 
@@ -171,9 +172,11 @@ changed_rows as (
 {%- endmacro %}
 
 -- A foreign key set to a value its raw parent table has never held. Deleted, deduplicated or
--- quarantined parents still count as held: only a key missing from the raw parent is orphaned.
+-- quarantined parents still count as held: only a key missing from the raw parent (or there only
+-- as a value that does not parse as a key) is orphaned.
 {% macro is_orphaned(column_name, source_name, table_name, data_type) -%}
     ({{ column_name }} is not null and {{ column_name }} not in (
-        select cast(id as {{ data_type }}) from {{ source(source_name, table_name) }} where id is not null
+        select {{ safe_cast('id', data_type) }} from {{ source(source_name, table_name) }}
+        where {{ safe_cast('id', data_type) }} is not null
     ))
 {%- endmacro %}

@@ -1,6 +1,7 @@
 -- The most recent customer-success activities of each customer up to the as-of date, newest first:
 -- what the dashboard's account drill lists under "recent activities" (health checks, QBRs, calls)
--- next to the components they feed.
+-- next to the components they feed. A subject is free text a CSM typed: the e-mail addresses and
+-- phone numbers in it stay in the warehouse.
 
 with
 
@@ -45,7 +46,7 @@ final as (
         cast({{ dbt.datediff('ranked.activity_date', 'ranked.as_of_date', 'day') }} as {{ dbt.type_int() }}) as days_ago,
         ranked.activity_type,
         ranked.activity_source,
-        ranked.subject,
+        {{ scrub_contact_details('ranked.subject') }} as subject,
         ranked.owner_id,
         users.user_name as owner_name,
         ranked.as_of_date

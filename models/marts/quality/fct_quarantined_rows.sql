@@ -1,4 +1,6 @@
--- Every raw row staging refused, with its table, key, the rule it broke and the row as it arrived.
+-- Every raw row staging refused, with its table, key, the rule it broke and the row as it arrived,
+-- less what may identify a person (the sources' personal_data columns): this mart is published to
+-- every BI user, while the base models in staging keep the row whole for a data steward.
 
 with
 
@@ -15,8 +17,9 @@ quarantined as (
         '{{ staged.source }}.{{ staged.table }}' as source_table,
         {{ record_key(staged.key) }} as record_key,
         rejection_rule,
+        unparseable_columns,
         _fivetran_synced,
-        {{ raw_row_json('raw_row') }} as raw_row
+        {{ published_raw_row('raw_row', personal_fields(staged.source, staged.table)) }} as raw_row
     from {{ staged.base_model }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -31,6 +34,7 @@ final as (
         source_table,
         record_key,
         rejection_rule,
+        unparseable_columns,
         _fivetran_synced,
         raw_row
     from quarantined

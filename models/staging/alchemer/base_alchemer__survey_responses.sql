@@ -1,14 +1,16 @@
 {{ config(materialized="table") }}
 -- Every raw Alchemer survey response row, typed and checked, with what staging does with it.
--- Checks, first failing wins: null_key (id, respondent_email), unparseable_date, future_date
--- (submitted_at), out_of_range (NPS outside 0-10, CSAT outside 1-5), unknown_enum (status).
--- Test submissions are kept and flagged; the models that score responses leave them out.
+-- Checks, first failing wins: unparseable_value (any typed column whose value does not parse as its
+-- type), null_key (id, respondent_email), unparseable_date, future_date (submitted_at),
+-- out_of_range (NPS outside 0-10, CSAT outside 1-5), unknown_enum (status). Test submissions are
+-- kept and flagged; the models that score responses leave them out.
 
 with
 
 source as {{ not_materialized() }} (
     select
-        {{ source_columns('alchemer', 'survey_response') }}
+        {{ source_columns('alchemer', 'survey_response') }},
+        {{ landed_row('alchemer', 'survey_response', ['id', 'survey_id', 'survey_title', 'respondent_email', 'status', 'submitted_at', 'nps_score', 'csat_score', 'is_test_data', '_fivetran_deleted', '_fivetran_synced']) }} as raw_row
     from {{ source('alchemer', 'survey_response') }}
 ),
 
@@ -25,8 +27,10 @@ checked as {{ not_materialized() }} (
         coalesce(is_test_data, false) as is_test_data,
         coalesce(_fivetran_deleted, false) as is_deleted_at_source,
         _fivetran_synced,
-        {{ raw_row_of(['id', 'survey_id', 'survey_title', 'respondent_email', 'status', 'submitted_at', 'nps_score', 'csat_score', 'is_test_data', '_fivetran_deleted', '_fivetran_synced']) }} as raw_row,
+        unparseable_columns,
+        raw_row,
         case
+            when unparseable_columns is not null then 'unparseable_value'
             when id is null or nullif(trim(respondent_email), '') is null then 'null_key'
             when {{ is_unparseable('submitted_at', 'timestamp') }} then 'unparseable_date'
             when {{ is_after_sync('submitted_at') }} then 'future_date'

@@ -1,14 +1,16 @@
 {{ config(materialized="table") }}
--- Every raw HubSpot contact row, typed and checked, with what staging does with it.
--- Checks, first failing wins: null_key (id), orphaned_key (a company id that the raw company table
--- does not hold), unparseable_date, future_date (property_createdate). A contact with no company
--- is staged: it is unmatched, not broken.
+-- Every raw HubSpot contact row, typed and checked, with what staging does with it. Checks, first
+-- failing wins: unparseable_value (any typed column whose value does not parse as its type),
+-- null_key (id), orphaned_key (a company id that the raw company table does not hold),
+-- unparseable_date, future_date (property_createdate). A contact with no company is staged: it is
+-- unmatched, not broken.
 
 with
 
 source as {{ not_materialized() }} (
     select
-        {{ source_columns('hubspot', 'contact') }}
+        {{ source_columns('hubspot', 'contact') }},
+        {{ landed_row('hubspot', 'contact', ['id', 'property_email', 'property_firstname', 'property_lastname', 'property_jobtitle', 'property_associatedcompanyid', 'property_createdate', '_fivetran_deleted', '_fivetran_synced']) }} as raw_row
     from {{ source('hubspot', 'contact') }}
 ),
 
@@ -23,8 +25,10 @@ checked as {{ not_materialized() }} (
         {{ safe_cast('property_createdate', 'date') }} as created_date,
         coalesce(_fivetran_deleted, false) as is_deleted_at_source,
         _fivetran_synced,
-        {{ raw_row_of(['id', 'property_email', 'property_firstname', 'property_lastname', 'property_jobtitle', 'property_associatedcompanyid', 'property_createdate', '_fivetran_deleted', '_fivetran_synced']) }} as raw_row,
+        unparseable_columns,
+        raw_row,
         case
+            when unparseable_columns is not null then 'unparseable_value'
             when id is null then 'null_key'
             when {{ is_orphaned('property_associatedcompanyid', 'hubspot', 'company', dbt.type_bigint()) }} then 'orphaned_key'
             when {{ is_unparseable('property_createdate', 'date') }} then 'unparseable_date'

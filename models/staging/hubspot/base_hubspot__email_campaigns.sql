@@ -1,12 +1,14 @@
 {{ config(materialized="table") }}
--- Every raw HubSpot e-mail campaign row, typed and checked, with what staging does with it.
--- Checks: null_key (id). Campaigns carry no deleted flag.
+-- Every raw HubSpot e-mail campaign row, typed and checked, with what staging does with it. Checks,
+-- first failing wins: unparseable_value (any typed column whose value does not parse as its type),
+-- null_key (id). Campaigns carry no deleted flag.
 
 with
 
 source as {{ not_materialized() }} (
     select
-        {{ source_columns('hubspot', 'email_campaign') }}
+        {{ source_columns('hubspot', 'email_campaign') }},
+        {{ landed_row('hubspot', 'email_campaign', ['id', 'app_id', 'app_name', 'name', 'subject', 'type', '_fivetran_synced']) }} as raw_row
     from {{ source('hubspot', 'email_campaign') }}
 ),
 
@@ -20,8 +22,10 @@ checked as {{ not_materialized() }} (
         {{ clean_text('type') }} as campaign_type,
         false as is_deleted_at_source,
         _fivetran_synced,
-        {{ raw_row_of(['id', 'app_id', 'app_name', 'name', 'subject', 'type', '_fivetran_synced']) }} as raw_row,
+        unparseable_columns,
+        raw_row,
         case
+            when unparseable_columns is not null then 'unparseable_value'
             when id is null then 'null_key'
         end as quarantine_rule
     from source

@@ -1,13 +1,15 @@
 {{ config(materialized=table_unless_replaying()) }}  {# many tests read it: triaged once per build #}
--- Every raw Salesforce account row, typed and checked, with what staging does with it.
--- Checks, first failing wins: null_key, unparseable_date, future_date, out_of_range, unknown_enum
--- (accounts have no parent, so no orphaned_key check).
+-- Every raw Salesforce account row, typed and checked, with what staging does with it. Checks,
+-- first failing wins: unparseable_value (any typed column whose value does not parse as its type),
+-- null_key, unparseable_date, future_date, out_of_range, unknown_enum (accounts have no parent, so
+-- no orphaned_key check).
 
 with
 
 source as {{ not_materialized() }} (
     select
-        {{ source_columns('salesforce', 'account') }}
+        {{ source_columns('salesforce', 'account') }},
+        {{ landed_row('salesforce', 'account', ['id', 'name', 'type', 'industry', 'website', 'billing_country', 'number_of_employees', 'owner_id', 'segment_c', 'is_insider_c', 'csm_sentiment_c', 'account_status_c', 'arr_c', 'created_date', 'is_deleted', '_fivetran_synced']) }} as raw_row
     from {{ source('salesforce', 'account') }}
 ),
 
@@ -29,8 +31,10 @@ checked as {{ not_materialized() }} (
         {{ safe_cast('created_date', 'date') }} as created_date,
         coalesce(is_deleted, false) as is_deleted_at_source,
         _fivetran_synced,
-        {{ raw_row_of(['id', 'name', 'type', 'industry', 'website', 'billing_country', 'number_of_employees', 'owner_id', 'segment_c', 'is_insider_c', 'csm_sentiment_c', 'account_status_c', 'arr_c', 'created_date', 'is_deleted', '_fivetran_synced']) }} as raw_row,
+        unparseable_columns,
+        raw_row,
         case
+            when unparseable_columns is not null then 'unparseable_value'
             when id is null then 'null_key'
             when {{ is_unparseable('created_date', 'date') }} then 'unparseable_date'
             when {{ is_after_sync('created_date') }} then 'future_date'

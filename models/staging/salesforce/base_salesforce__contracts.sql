@@ -1,14 +1,16 @@
 {{ config(materialized="table") }}
--- Every raw Salesforce contract row, typed and checked, with what staging does with it.
--- Checks, first failing wins: null_key (id, account_id), orphaned_key (account not in the raw
--- account table), unparseable_date, future_date (created_date only: terms legitimately end in the
--- future), out_of_range, unknown_enum (status).
+-- Every raw Salesforce contract row, typed and checked, with what staging does with it. Checks,
+-- first failing wins: unparseable_value (any typed column whose value does not parse as its type),
+-- null_key (id, account_id), orphaned_key (account not in the raw account table), unparseable_date,
+-- future_date (created_date only: terms legitimately end in the future), out_of_range, unknown_enum
+-- (status).
 
 with
 
 source as {{ not_materialized() }} (
     select
-        {{ source_columns('salesforce', 'contract') }}
+        {{ source_columns('salesforce', 'contract') }},
+        {{ landed_row('salesforce', 'contract', ['id', 'account_id', 'contract_number', 'status', 'start_date', 'end_date', 'contract_term', 'arr_c', 'licensed_seats_c', 'product_tier_c', 'created_date', 'is_deleted', '_fivetran_synced']) }} as raw_row
     from {{ source('salesforce', 'contract') }}
 ),
 
@@ -27,8 +29,10 @@ checked as {{ not_materialized() }} (
         {{ safe_cast('created_date', 'date') }} as created_date,
         coalesce(is_deleted, false) as is_deleted_at_source,
         _fivetran_synced,
-        {{ raw_row_of(['id', 'account_id', 'contract_number', 'status', 'start_date', 'end_date', 'contract_term', 'arr_c', 'licensed_seats_c', 'product_tier_c', 'created_date', 'is_deleted', '_fivetran_synced']) }} as raw_row,
+        unparseable_columns,
+        raw_row,
         case
+            when unparseable_columns is not null then 'unparseable_value'
             when id is null or account_id is null then 'null_key'
             when {{ is_orphaned('account_id', 'salesforce', 'account', dbt.type_string()) }} then 'orphaned_key'
             when {{ is_unparseable('start_date', 'date') }}

@@ -1,15 +1,16 @@
 {{ config(materialized="incremental", unique_key=["event_id"]) }}  {# append-mostly and large: a run triages only what changed #}
--- Every raw Salesforce event row, typed and checked, with what staging does with it.
--- Checks, first failing wins: null_key (id, account_id), orphaned_key (account not in the raw
--- account table), unparseable_date, future_date (activity_date, created_date), out_of_range
--- (negative duration). Event type and the custom classification are not checked (the classifier
--- maps unknown values to 'other').
+-- Every raw Salesforce event row, typed and checked, with what staging does with it. Checks, first
+-- failing wins: unparseable_value (any typed column whose value does not parse as its type),
+-- null_key (id, account_id), orphaned_key (account not in the raw account table), unparseable_date,
+-- future_date (activity_date, created_date), out_of_range (negative duration). Event type and the
+-- custom classification are not checked (the classifier maps unknown values to 'other').
 
 with
 
 source as {{ not_materialized() }} (
     select
-        {{ source_columns('salesforce', 'event') }}
+        {{ source_columns('salesforce', 'event') }},
+        {{ landed_row('salesforce', 'event', ['id', 'account_id', 'owner_id', 'subject', 'type', 'activity_date', 'duration_in_minutes', 'activity_type_c', 'health_check_type_c', 'created_date', 'is_deleted', '_fivetran_synced']) }} as raw_row
     from {{ source('salesforce', 'event') }}
 ),
 
@@ -27,8 +28,10 @@ checked as {{ not_materialized() }} (
         {{ safe_cast('created_date', 'date') }} as created_date,
         coalesce(is_deleted, false) as is_deleted_at_source,
         _fivetran_synced,
-        {{ raw_row_of(['id', 'account_id', 'owner_id', 'subject', 'type', 'activity_date', 'duration_in_minutes', 'activity_type_c', 'health_check_type_c', 'created_date', 'is_deleted', '_fivetran_synced']) }} as raw_row,
+        unparseable_columns,
+        raw_row,
         case
+            when unparseable_columns is not null then 'unparseable_value'
             when id is null or account_id is null then 'null_key'
             when {{ is_orphaned('account_id', 'salesforce', 'account', dbt.type_string()) }} then 'orphaned_key'
             when {{ is_unparseable('activity_date', 'date') }}

@@ -1,14 +1,16 @@
 {{ config(materialized=table_unless_replaying()) }}  {# many tests read it: triaged once per build #}
--- Every raw Salesforce opportunity row, typed and checked, with what staging does with it.
--- Checks, first failing wins: null_key (id, account_id), orphaned_key (account not in the raw
--- account table), unparseable_date, future_date (created_date only: close dates are legitimately
--- ahead), out_of_range (amount below 0, probability outside 0-100), unknown_enum (type, stage_name).
+-- Every raw Salesforce opportunity row, typed and checked, with what staging does with it. Checks,
+-- first failing wins: unparseable_value (any typed column whose value does not parse as its type),
+-- null_key (id, account_id), orphaned_key (account not in the raw account table), unparseable_date,
+-- future_date (created_date only: close dates are legitimately ahead), out_of_range (amount below
+-- 0, probability outside 0-100), unknown_enum (type, stage_name).
 
 with
 
 source as {{ not_materialized() }} (
     select
-        {{ source_columns('salesforce', 'opportunity') }}
+        {{ source_columns('salesforce', 'opportunity') }},
+        {{ landed_row('salesforce', 'opportunity', ['id', 'account_id', 'contract_id_c', 'name', 'type', 'stage_name', 'amount', 'probability', 'is_closed', 'is_won', 'created_date', 'close_date', 'owner_id', 'is_deleted', '_fivetran_synced']) }} as raw_row
     from {{ source('salesforce', 'opportunity') }}
 ),
 
@@ -29,8 +31,10 @@ checked as {{ not_materialized() }} (
         owner_id,
         coalesce(is_deleted, false) as is_deleted_at_source,
         _fivetran_synced,
-        {{ raw_row_of(['id', 'account_id', 'contract_id_c', 'name', 'type', 'stage_name', 'amount', 'probability', 'is_closed', 'is_won', 'created_date', 'close_date', 'owner_id', 'is_deleted', '_fivetran_synced']) }} as raw_row,
+        unparseable_columns,
+        raw_row,
         case
+            when unparseable_columns is not null then 'unparseable_value'
             when id is null or account_id is null then 'null_key'
             when {{ is_orphaned('account_id', 'salesforce', 'account', dbt.type_string()) }} then 'orphaned_key'
             when {{ is_unparseable('created_date', 'date') }}

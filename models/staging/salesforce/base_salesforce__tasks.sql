@@ -1,15 +1,16 @@
 {{ config(materialized="incremental", unique_key=["task_id"]) }}  {# append-mostly and large: a run triages only what changed #}
--- Every raw Salesforce task row, typed and checked, with what staging does with it.
--- Checks, first failing wins: null_key (id, account_id), orphaned_key (account not in the raw
--- account table), unparseable_date, future_date (activity_date, created_date). Task type, status
--- and the custom classification are free enough that unknown values pass (the classifier maps
--- them to 'other').
+-- Every raw Salesforce task row, typed and checked, with what staging does with it. Checks, first
+-- failing wins: unparseable_value (any typed column whose value does not parse as its type),
+-- null_key (id, account_id), orphaned_key (account not in the raw account table), unparseable_date,
+-- future_date (activity_date, created_date). Task type, status and the custom classification are
+-- free enough that unknown values pass (the classifier maps them to 'other').
 
 with
 
 source as {{ not_materialized() }} (
     select
-        {{ source_columns('salesforce', 'task') }}
+        {{ source_columns('salesforce', 'task') }},
+        {{ landed_row('salesforce', 'task', ['id', 'account_id', 'owner_id', 'subject', 'type', 'status', 'activity_date', 'activity_type_c', 'health_check_type_c', 'created_date', 'is_deleted', '_fivetran_synced']) }} as raw_row
     from {{ source('salesforce', 'task') }}
 ),
 
@@ -27,8 +28,10 @@ checked as {{ not_materialized() }} (
         {{ safe_cast('created_date', 'date') }} as created_date,
         coalesce(is_deleted, false) as is_deleted_at_source,
         _fivetran_synced,
-        {{ raw_row_of(['id', 'account_id', 'owner_id', 'subject', 'type', 'status', 'activity_date', 'activity_type_c', 'health_check_type_c', 'created_date', 'is_deleted', '_fivetran_synced']) }} as raw_row,
+        unparseable_columns,
+        raw_row,
         case
+            when unparseable_columns is not null then 'unparseable_value'
             when id is null or account_id is null then 'null_key'
             when {{ is_orphaned('account_id', 'salesforce', 'account', dbt.type_string()) }} then 'orphaned_key'
             when {{ is_unparseable('activity_date', 'date') }}
