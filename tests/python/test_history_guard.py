@@ -38,6 +38,7 @@ def warehouse(history_warehouse: BuiltWarehouse, tmp_path_factory: pytest.TempPa
 
 @pytest.fixture(scope="module")
 def project(warehouse: BuiltWarehouse) -> DbtProject:
+    """The project parsed once for this warehouse (the CLI's own parse then reuses it, partially)."""
     project = DbtProject(quiet=True)
     project.parse()
     return project
