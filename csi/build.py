@@ -2,21 +2,61 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import date
 
-from csi.dbt import DbtProject
+from csi.dbt import DbtFailure, DbtProject
+from csi.errors import UserError
 
 # The toolkit's portfolio models score a JSON file `csi toolkit` loads on demand; the nightly
 # build has no portfolio to read.
 ON_DEMAND = ["source:toolkit+"]
 
 
+@dataclass(frozen=True)
+class HistoryGuard:
+    """What the snapshots do with an as-of date (the project's rule, macros/snapshot_history.sql):
+    record it (reason None), or leave history unchanged because the date is more than a day after
+    the latest sync ('future') or before the latest night they hold ('past')."""
+
+    reason: str | None
+    as_of: date
+    latest_sync: date | None
+    latest_night: date | None
+
+    def refusal(self) -> str:
+        if self.latest_sync is None:
+            return "the raw tables hold no synced row yet: load a sync first (`csi load`)"
+        return (f"--as-of {self.as_of} is more than a day after the latest sync ({self.latest_sync}): "
+                "nothing has landed for that night yet")
+
+    def left_alone(self) -> str:
+        return (f"history left alone: {self.as_of} is before the latest night the snapshots hold "
+                f"({self.latest_night}), so this was a point-in-time build (`csi replay` rebuilds history)")
+
+
+def history_guard(project: DbtProject, as_of: date) -> HistoryGuard:
+    """The guard of `as_of` against the snapshots and the raw tables, from the project's own macro."""
+    for message in project.operation("log_history_guard", as_of):
+        if message.startswith("history_guard "):
+            report = json.loads(message.removeprefix("history_guard "))
+            days = {key: report[key] and date.fromisoformat(report[key]) for key in ("latest_sync", "latest_night")}
+            return HistoryGuard(report["reason"], as_of, **days)
+    raise DbtFailure("dbt run-operation log_history_guard logged no guard")
+
+
 def build(
     project: DbtProject, as_of: date, select: list[str] | None = None, unit_tests: bool = True, nightly: bool = False,
-) -> None:
-    """Seeds, then `dbt build` of the rest. Unit tests check the SQL, not the data: CI and the first
-    build run them, a nightly job that runs the same code every night may leave them out. A
-    `nightly` build follows last night's: staging's data tests check the rows synced since then."""
+) -> HistoryGuard:
+    """Seeds, then `dbt build` of the rest; refused for an as-of date the sources have not reached.
+    Unit tests check the SQL, not the data: CI and the first build run them, a nightly job that runs
+    the same code every night may leave them out. A `nightly` build follows last night's: staging's
+    data tests check the rows synced since then. Returns the guard, which says whether the
+    snapshots recorded the night."""
+    guard = history_guard(project, as_of)
+    if guard.reason == "future":
+        raise UserError(guard.refusal())
     # Seeds first: `dbt build` does not order seeds before models that read them through macros.
     project.invoke(["seed"], as_of)
     excluded = ["resource_type:seed", *ON_DEMAND] + ([] if unit_tests else ["resource_type:unit_test"])
@@ -24,3 +64,4 @@ def build(
     if select:
         command += ["--select", *select]
     project.invoke(command, as_of, {"data_tests_recent_syncs_only": nightly})
+    return guard

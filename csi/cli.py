@@ -78,10 +78,12 @@ def build(
     from csi.publish import publish as publish_marts
     from csi.summary import print_summary
 
-    build_project(DbtProject(), parse_date(as_of, "--as-of"), select, unit_tests, nightly)
+    guard = build_project(DbtProject(), parse_date(as_of, "--as-of"), select, unit_tests, nightly)
     print_summary(warehouse_path())
     publication = publish_marts(warehouse_path(), published_dir())
     typer.echo(f"published {len(publication.tables)} tables to {publication.database.parent} in {publication.seconds} s")
+    if guard.reason == "past":
+        typer.echo(guard.left_alone())
 
 
 @app.command()

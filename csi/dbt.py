@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -51,10 +52,10 @@ class DbtProject:
             args += ["--quiet"]
         return args
 
-    def _runner(self):  # imported lazily: dbt's import alone costs seconds
-        from dbt.cli.main import dbtRunner
+    def _runner(self, callbacks: list[Callable[[Any], None]] | None = None):
+        from dbt.cli.main import dbtRunner  # imported lazily: dbt's import alone costs seconds
 
-        return dbtRunner(manifest=self._manifest)
+        return dbtRunner(manifest=self._manifest, callbacks=callbacks)
 
     def parse(self) -> None:
         result = self._runner().invoke(self._args(["parse"], None))
@@ -62,14 +63,17 @@ class DbtProject:
             raise DbtFailure(f"dbt could not parse the project: {result.exception}")
         self._manifest = result.result
 
-    def invoke(self, command: list[str], as_of: date | None = None, extra_vars: dict[str, Any] | None = None) -> Any:
-        """Run one dbt command (with `extra_vars`, read at run time, for this run only); raise
-        DbtFailure naming what failed."""
+    def invoke(
+        self, command: list[str], as_of: date | None = None, extra_vars: dict[str, Any] | None = None,
+        callbacks: list[Callable[[Any], None]] | None = None,
+    ) -> Any:
+        """Run one dbt command (with `extra_vars`, read at run time, for this run only; `callbacks`
+        receive every event dbt fires); raise DbtFailure naming what failed."""
         if self._manifest is None and command[0] not in ("deps", "debug", "parse"):
             check_warehouse_free()  # before seconds of parsing
             self.parse()
         try:
-            result = self._runner().invoke(self._args(command, as_of, extra_vars))
+            result = self._runner(callbacks).invoke(self._args(command, as_of, extra_vars))
         finally:
             release_warehouse()
         if result.exception is not None:
@@ -77,6 +81,17 @@ class DbtProject:
         if not result.success:
             raise DbtFailure(f"dbt {' '.join(command)} failed: {', '.join(failed_nodes(result.result)) or 'see the log above'}")
         return result.result
+
+    def operation(self, macro: str, as_of: date | None = None, args: dict[str, Any] | None = None) -> list[str]:
+        """Run a macro of the project (`dbt run-operation`) and return the messages it logged."""
+        logged: list[str] = []
+
+        def collect(event: Any) -> None:
+            if event.info.name in ("JinjaLogDebug", "JinjaLogInfo"):
+                logged.append(event.data.msg)
+
+        self.invoke(["run-operation", macro, *(["--args", json.dumps(args)] if args else [])], as_of, callbacks=[collect])
+        return logged
 
 
 def _not_about_a_locked_file(record: logging.LogRecord) -> bool:

@@ -1,5 +1,6 @@
 """Replay past nights: load each night's overwritten tables, rebuild the score as of that night and
-snapshot it, in order, so a new warehouse gets the history a year of nightly runs would have built."""
+snapshot it, in order, so a new warehouse gets the history a year of nightly runs would have built.
+Replaying from a night replaces the history the snapshots held from that night on."""
 
 from __future__ import annotations
 
@@ -79,6 +80,9 @@ def replay(
         raise UserError(f"{data_dir} has no night-by-night history: generate it with `csi generate --out {data_dir}`")
     project = replaying(project)
     nights = replay_nights(start, end, nightly_days)
+    # The snapshots record a night only after the nights they hold: take them back to the history
+    # they held before the first night, which the replayed nights then replace.
+    project.operation("rewind_history", start, {"night": start.isoformat()})
     prepare_nights(project, nights[0])
     columns = [TextColumn("replaying"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"), TimeElapsedColumn()]
     with Progress(*columns, disable=not progress) as bar:

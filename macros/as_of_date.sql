@@ -4,3 +4,8 @@
     {%- set as_of = var('as_of_date', none) or run_started_at.strftime('%Y-%m-%d') -%}
     cast('{{ as_of }}' as date)
 {%- endmacro %}
+
+-- The as-of date as a date value, for macros that compare dates.
+{% macro as_of_day() -%}
+    {{ return(modules.datetime.date.fromisoformat((var('as_of_date', none) or run_started_at.strftime('%Y-%m-%d')) | string)) }}
+{%- endmacro %}

@@ -89,6 +89,21 @@ def test_postgres_snapshots_hold_the_replayed_nights(postgres: PostgresServer) -
     assert nights >= NIGHTS and versions > ACCOUNTS // 2  # three nights and the final build
 
 
+def test_postgres_snapshots_replace_a_night_built_again_and_keep_out_of_range_dates_out(
+    postgres: PostgresServer,
+) -> None:
+    """The history guard's SQL on PostgreSQL: the latest night snapshotted again is rewound and
+    recorded afresh (unchanged sources: the same versions), an earlier and a later date change nothing."""
+    from csi.dbt import DbtProject
+
+    history = "select * from snapshots.snap_account_health order by account_id, dbt_valid_from"
+    before = _postgres_rows(postgres, history)
+    project = DbtProject(quiet=True)
+    for as_of in (TODAY, TODAY - timedelta(days=2), TODAY + timedelta(days=5)):
+        project.invoke(["snapshot"], as_of)
+        assert _postgres_rows(postgres, history) == before, as_of
+
+
 def test_every_model_was_built_on_postgres(duckdb_build: BuiltWarehouse, postgres: PostgresServer) -> None:
     """Every table and view of the DuckDB build exists on PostgreSQL (nothing was skipped)."""
     listing = ("select table_schema || '.' || table_name from information_schema.tables "
