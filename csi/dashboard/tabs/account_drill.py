@@ -184,13 +184,13 @@ def _radar(labels: Labels, components: pd.DataFrame) -> None:
     if applied.empty:
         st.info("No component applies to this account.")
         return
-    labels = ["<br>".join(textwrap.wrap(label, 16)) for label in applied["label"]]
-    labels.append(labels[0])
+    axes = ["<br>".join(textwrap.wrap(label, 16)) for label in applied["label"]]
+    axes.append(axes[0])
     scores = list(applied["score"]) + [applied["score"].iloc[0]]
     hover = [measure(labels, c, v) for c, v in zip(applied["component"], applied["raw_value"], strict=True)]
     figure = go.Figure(
         go.Scatterpolar(
-            r=scores, theta=labels, fill="toself", name="score", text=hover + hover[:1],
+            r=scores, theta=axes, fill="toself", name="score", text=hover + hover[:1],
             hovertemplate="%{theta}: %{r:.0f}<br>%{text}",
         )
     )

@@ -13,6 +13,7 @@ accounts as (
 
 contracts as (
     select * from {{ ref('int_contracts__signed') }}
+    where counted_from_date <= {{ as_of_date() }}
 ),
 
 current_ranks as (

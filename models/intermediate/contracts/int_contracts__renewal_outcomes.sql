@@ -7,6 +7,7 @@ with
 
 contracts as (
     select * from {{ ref('int_contracts__signed') }}
+    where counted_from_date <= {{ as_of_date() }}
 ),
 
 ended as (

@@ -12,6 +12,7 @@ accounts as (
 
 contracts as (
     select * from {{ ref('int_contracts__signed') }}
+    where counted_from_date <= {{ as_of_date() }}
 ),
 
 bounds as (
