@@ -118,6 +118,10 @@ def round_double(value, places):
     return f"round({value}, {places})"
 
 
+def is_at_risk_band(band):
+    return f"({band} in ('At Risk', 'Critical'))"
+
+
 def not_materialized():
     return "not materialized"
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from csi.dashboard import format as fmt
 from csi.dashboard.data import Published
-from csi.dashboard.labels import ALERT_TYPES, DIRECTIONS, EVERY
+from csi.dashboard.labels import DIRECTIONS, EVERY, Labels
 from csi.dashboard.layout import account_link, available, html_table, metric_row
 
 ALERTS = "marts.fct_health_alerts"
@@ -23,6 +23,8 @@ DEFAULT_WINDOW_DAYS = 30
 def render(published: Published) -> None:
     if not available(published, ALERTS, SUMMARY):
         return
+    labels = Labels.of(published)
+    alert_types = labels.alert_types
     summary = published.query(f"select * from {SUMMARY} order by window_days, alert_type")
     windows = list(dict.fromkeys(summary["window_days"]))
     left, middle, right = st.columns(3)
@@ -33,7 +35,7 @@ def render(published: Published) -> None:
         format_func=lambda d: f"Last {d} days",
     )
     types = middle.multiselect(
-        "Alert type", list(dict.fromkeys(summary["alert_type"])), format_func=lambda t: ALERT_TYPES.get(t, t)
+        "Alert type", list(dict.fromkeys(summary["alert_type"])), format_func=lambda t: alert_types.get(t, t)
     )
     direction = right.selectbox(
         "Direction", ["worsened", "improved", EVERY], format_func=lambda d: "both" if d == EVERY else d
@@ -45,7 +47,7 @@ def render(published: Published) -> None:
     ]
     metric_row(
         {
-            ALERT_TYPES.get(t, t): f"{a:,} ({n:,} accounts)"
+            alert_types.get(t, t): f"{a:,} ({n:,} accounts)"
             for t, a, n in counts[["alert_type", "alerts", "accounts"]].itertuples(index=False)
         }
     )
@@ -75,9 +77,10 @@ def render(published: Published) -> None:
             {
                 "Date": rows["alert_date"].map(fmt.day),
                 "Account": [account_link(a, n) for a, n in zip(rows["account_id"], rows["account_name"])],
-                "Alert": rows["alert_type"].map(lambda t: ALERT_TYPES.get(t, t)),
+                "Alert": rows["alert_type"].map(lambda t: alert_types.get(t, t)),
                 "What changed": rows["detail"].fillna(fmt.MISSING).map(html.escape),
                 "Direction": rows["direction"].map(DIRECTIONS).fillna(fmt.MISSING),
+                "At risk then": rows["is_at_risk"].map({True: "yes", False: "no"}).fillna(fmt.MISSING),
             }
         ),
         escape=False,

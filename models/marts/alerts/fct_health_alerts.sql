@@ -2,7 +2,8 @@
 -- Healthy → Watch, worsened or improved), the churn probability up alert_probability_rise or more
 -- since the version before, and stale components: one of alert_always_applying_components that
 -- stopped applying (it applies to every customer while its source delivers), or the churn model no
--- longer rescoring a contract for alert_stale_days.
+-- longer rescoring a contract for alert_stale_days. Each alert says whether the account was at risk
+-- that day (its band then, snap_account_health, is at risk: macro is_at_risk_band).
 
 with
 
@@ -20,6 +21,10 @@ probabilities as (
 
 customers as (
     select * from {{ ref('int_accounts__customers') }}
+),
+
+history as (
+    select * from {{ ref('snap_account_health') }}
 ),
 
 band_transitions as (
@@ -114,17 +119,21 @@ alerts as (
 
 final as (
     select
-        account_id || '|' || cast(alert_date as {{ dbt.type_string() }}) || '|' || alert_type
-        || '|' || coalesce(component, '') as alert_id,
-        account_id,
-        alert_date,
-        alert_type,
-        direction,
-        component,
-        from_value,
-        to_value,
-        detail
+        alerts.account_id || '|' || cast(alerts.alert_date as {{ dbt.type_string() }}) || '|' || alerts.alert_type
+        || '|' || coalesce(alerts.component, '') as alert_id,
+        alerts.account_id,
+        alerts.alert_date,
+        alerts.alert_type,
+        alerts.direction,
+        alerts.component,
+        alerts.from_value,
+        alerts.to_value,
+        alerts.detail,
+        {{ is_at_risk_band('history.score_band') }} as is_at_risk
     from alerts
+    left join history
+        on alerts.account_id = history.account_id
+        and {{ snapshot_valid_on('alerts.alert_date', 'history') }}
 )
 
 select * from final
