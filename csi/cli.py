@@ -67,8 +67,10 @@ def load(
 @app.command()
 def build(
     as_of: Annotated[str | None, typer.Option(help="Measure every window back from this date (default: today).")] = None,
-    select: Annotated[list[str] | None, typer.Option("--select", "-s", help="dbt selection (repeatable).")] = None,
-    unit_tests: Annotated[bool, typer.Option(help="Run dbt's unit tests (they check the SQL; a nightly job may skip them).")] = True,
+    select: Annotated[list[str] | None, typer.Option(
+        "--select", "-s", help="dbt selection (repeatable), instead of the nightly selector (selectors.yml).")] = None,
+    unit_tests: Annotated[bool, typer.Option(
+        help="Run dbt's unit tests too (they check the SQL with this project's column names: CI and development).")] = False,
     nightly: Annotated[bool, typer.Option(help="Follow last night's build: staging's data tests check only the rows synced since.")] = False,
 ) -> None:
     """Seed and `dbt build` the project as of a date, then publish the marts for BI and the dashboard."""
