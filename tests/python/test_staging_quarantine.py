@@ -33,10 +33,11 @@ BAD_VALUES = (
     ("hubspot.email_event", "created", "31/12/2025 10:00"),  # timestamp
     ("salesforce.task", "_fivetran_synced", "yesterday"),  # the sync time of an incremental table
 )
-# What a plain `dbt build` of staging and the quality marts selects. Unit tests are left out: dbt
-# builds their source fixtures with the types the raw tables landed with, text here.
-SELECTION = ["+path:models/staging", "+int_activities__classified", "+path:models/intermediate/identity",
-             "+path:models/marts/quality"]
+# What a plain `dbt build` of staging and the quality marts selects: the staging of every synced
+# source (not the toolkit portfolio's, which reads a file `csi toolkit` loads). Unit tests are left
+# out: dbt builds their source fixtures with the types the raw tables landed with, text here.
+SELECTION = [*(f"+path:models/staging/{source}" for source in sorted({table.source for table in raw_tables()})),
+             "+int_activities__classified", "+path:models/intermediate/identity", "+path:models/marts/quality"]
 PLAIN_BUILD = ["build", "--select", *SELECTION, "--exclude-resource-type", "unit_test"]
 
 
