@@ -37,16 +37,18 @@ PARAMETERS = {
 
 @dataclass(frozen=True)
 class Checked:
-    """One validated frame: `name` is the mart (or summary) and `sql` reads it (default: the mart)."""
+    """One validated frame: `name` is the mart (or summary) and `sql` reads it (default: the mart,
+    in its `schema`)."""
 
     name: str
     expectations: list[tuple[str, dict[str, Any]]]
     sql: str = ""
     meta: dict[str, str] = field(default_factory=dict)
+    schema: str = "marts"
 
     @property
     def query(self) -> str:
-        return self.sql or f"select * from marts.{self.name}"
+        return self.sql or f"select * from {self.schema}.{self.name}"
 
 
 def key(*columns: str) -> list[tuple[str, dict[str, Any]]]:
@@ -194,21 +196,21 @@ CHECKED = [
         between("predicted_rate", 0, 1), between("actual_rate", 0, 1)]),
     Checked("fct_cohort_retention", [*key("cohort_quarter", "quarters_since_start"), between("logo_retention", 0, 1)]),
     Checked("fct_revenue_retention", [*key("month_start", "segment"), between("grr", 0, 1)]),
-    Checked("fct_toolkit_health", [
+    Checked("fct_toolkit_health", schema="toolkit_scores", expectations=[
         *key("account_id"),
         rows("customers"),
         *(between(f"{score}_score", 0, 100) for score in ("overall", "usage", "engagement", "support", "relationship")),
         one_of("classification", ["green", "yellow", "red"]),
         one_of("trend", ["improving", "stable", "declining", "no_data"]),
     ]),
-    Checked("fct_toolkit_churn_risk", [
+    Checked("fct_toolkit_churn_risk", schema="toolkit_scores", expectations=[
         *key("account_id"),
         rows("customers"),
         between("risk_score", 0, 100),
         one_of("risk_tier", ["critical", "high", "medium", "low"]),
         between("warnings_count", 0, None),
     ]),
-    Checked("fct_toolkit_expansion", [
+    Checked("fct_toolkit_expansion", schema="toolkit_scores", expectations=[
         *key("account_id"),
         rows("customers"),
         between("total_estimated_revenue", 0, None),

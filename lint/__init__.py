@@ -126,10 +126,6 @@ def not_materialized():
     return "not materialized"
 
 
-def table_unless_replaying():
-    return "table"
-
-
 def landed_row(source_name, table_name, columns):
     return f"struct_pack({', '.join(columns)})"
 

@@ -105,15 +105,13 @@ def polars_health_scores(
         .join(composite, on="account_id")
         .join(drivers, on="account_id", how="left")
     )
+    # To 6 places first: a parallel float sum differs in its last bits from run to run, which would
+    # tip a score ending in half a cent either way; the band reads the rounded score.
+    result = result.with_columns(health_score=pl.col("health_score").round(6).round(2, mode="half_away_from_zero"))
     return (
         _banded(result, seeds)
         .pipe(_risk_levels, seeds["health_risk_levels"])
-        .with_columns(
-            # To 6 places first: a parallel float sum differs in its last bits from run to run,
-            # which would tip a score ending in half a cent either way.
-            health_score=pl.col("health_score").round(6).round(2, mode="half_away_from_zero"),
-            revenue_at_risk=pl.col("arr") * pl.col("churn_probability"),
-        )
+        .with_columns(revenue_at_risk=pl.col("arr") * pl.col("churn_probability"))
         .select(
             "account_id", "segment", *[f"{c}_score" for c in components], "components_applied",
             "health_score", "computed_band", "score_band", "csm_sentiment", "churn_probability", "risk_level",

@@ -1,4 +1,4 @@
-{{ config(materialized=table_unless_replaying()) }}  {# several tests and models read it: computed once per build #}
+{{ config(materialized='table') }}  {# several tests and models read it: computed once per build #}
 -- Per customer, the one home of active users, which the usage mart and the usage health component
 -- read: over the last 7 and usage_window_days days and the windows just before them, active-user
 -- days (the sum of each day's distinct active users), the peak day's active users (weekly and

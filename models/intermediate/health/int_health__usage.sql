@@ -1,4 +1,4 @@
-{{ config(tags=['health_component'], enabled=health_component_enabled('usage'), materialized=table_unless_replaying()) }}
+{{ config(tags=['health_component'], enabled=health_component_enabled('usage'), materialized='table') }}
 -- Product usage over the last usage_window_days: seat utilisation (average daily active users per
 -- licensed seat), logins, saved searches and report downloads per seat, and the trend of
 -- active-user days against the window before (month over month), all from
