@@ -138,6 +138,10 @@ def personal_fields(source_name, table_name):
     return {}
 
 
+def alerting_table(name):
+    return f"alerting.{name}"
+
+
 clean_text = _call("clean_text")
 median = _call("median")
 quarter_label = _call("quarter_label")
