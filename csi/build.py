@@ -65,3 +65,12 @@ def build(
         command += ["--select", *select]
     project.invoke(command, as_of, {"data_tests_recent_syncs_only": nightly})
     return guard
+
+
+def stale_sources(project: DbtProject) -> list[str]:
+    """`dbt source freshness` (against the wall clock, as dbt measures it): the raw tables past their
+    warn_after, as '<source>.<table> (warn|error)'. A stale source does not stop the nightly job:
+    marts.fct_stale_sources measures the same thresholds against the as-of date for the dashboard."""
+    freshness = project.invoke(["source", "freshness"], accept_failures=True)
+    return [f"{result.node.source_name}.{result.node.name} ({result.status})"
+            for result in freshness.results if str(result.status) != "pass"]

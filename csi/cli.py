@@ -69,17 +69,22 @@ def build(
     as_of: Annotated[str | None, typer.Option(help="Measure every window back from this date (default: today).")] = None,
     select: Annotated[list[str] | None, typer.Option("--select", "-s", help="dbt selection (repeatable).")] = None,
     unit_tests: Annotated[bool, typer.Option(help="Run dbt's unit tests (they check the SQL; a nightly job may skip them).")] = True,
-    nightly: Annotated[bool, typer.Option(help="Follow last night's build: staging's data tests check only the rows synced since.")] = False,
+    nightly: Annotated[bool, typer.Option(
+        help="Follow last night's build: staging's data tests check only the rows synced since; then `dbt source freshness`.")] = False,
     send_alerts: Annotated[bool, typer.Option(help="End with `csi alerts send`: deliver the new alerts.")] = False,
 ) -> None:
     """Seed and `dbt build` the project as of a date, then publish the marts for BI and the dashboard."""
     from csi.build import build as build_project
+    from csi.build import stale_sources
     from csi.dbt import DbtProject
     from csi.paths import published_dir, warehouse_path
     from csi.publish import publish as publish_marts
     from csi.summary import print_summary
 
-    guard = build_project(DbtProject(), parse_date(as_of, "--as-of"), select, unit_tests, nightly)
+    project = DbtProject()
+    guard = build_project(project, parse_date(as_of, "--as-of"), select, unit_tests, nightly)
+    if nightly and (stale := stale_sources(project)):
+        typer.echo(f"stale sources (dbt source freshness): {', '.join(stale)}")
     print_summary(warehouse_path())
     publication = publish_marts(warehouse_path(), published_dir())
     typer.echo(f"published {len(publication.tables)} tables to {publication.database.parent} in {publication.seconds} s")

@@ -65,10 +65,11 @@ class DbtProject:
 
     def invoke(
         self, command: list[str], as_of: date | None = None, extra_vars: dict[str, Any] | None = None,
-        callbacks: list[Callable[[Any], None]] | None = None,
+        callbacks: list[Callable[[Any], None]] | None = None, accept_failures: bool = False,
     ) -> Any:
         """Run one dbt command (with `extra_vars`, read at run time, for this run only; `callbacks`
-        receive every event dbt fires); raise DbtFailure naming what failed."""
+        receive every event dbt fires); raise DbtFailure naming what failed (unless
+        `accept_failures`: then return the results, failed ones included)."""
         if self._manifest is None and command[0] not in ("deps", "debug", "parse"):
             check_warehouse_free()  # before seconds of parsing
             self.parse()
@@ -78,7 +79,7 @@ class DbtProject:
             release_warehouse()
         if result.exception is not None:
             raise locked_file(result.exception) or DbtFailure(f"dbt {command[0]} failed: {result.exception}")
-        if not result.success:
+        if not result.success and not accept_failures:
             raise DbtFailure(f"dbt {' '.join(command)} failed: {', '.join(failed_nodes(result.result)) or 'see the log above'}")
         return result.result
 

@@ -221,3 +221,7 @@ def staged_sources():
 
 def candidate_weighted_sum(weights, column):
     return f" + coalesce({column}, 0)"
+
+
+def freshness_thresholds():
+    return [{"source": "salesforce", "table": "account", "field": "_fivetran_synced", "hours": 24}]

@@ -45,8 +45,22 @@ FLAGGED = "Flagged ≥60d"  # forecast_lookback_days
 
 ALERT_TYPES = {
     "band_transition": "Band change",
+    "score_drop": "Score down 15+ points in 30 days",  # alert_score_drop_points, alert_score_drop_days
+    "severe_score_drop": "Score down 25+ points in 30 days",  # alert_severe_score_drop_points
     "churn_probability_rise": "Churn probability up 20+ points",  # alert_probability_rise
     "component_stale": "Component went stale",
+}
+SEVERITY_ORDER = ["critical", "high", "medium", "low"]
+SLA_STATUSES = {"met": "met", "missed": "missed", "open": "open"}
+
+# Alerts: fct_intervention_metrics' metrics, label and how the value reads.
+INTERVENTION_METRICS = {
+    "intervention_success_rate": ("Intervention success rate (saved / acted on within SLA)", "percent"),
+    "no_action_renewal_rate": ("Renewal rate of alerted accounts nobody acted on", "percent"),
+    "intervention_uplift_pp": ("Uplift (points)", "points"),
+    "time_to_detection_days": ("Time to detection (days, first alert to first action)", "days"),
+    "churn_alerted_30d_share": ("Churns alerted 30+ days ahead", "percent"),
+    "false_alert_rate": ("False alerts (renewed without any action)", "percent"),
 }
 DIRECTIONS = {"worsened": "▼ worsened", "improved": "▲ improved"}
 
