@@ -89,7 +89,8 @@ def _describe(item: dict[str, Any]) -> list[str]:
     lines = [title, f"  {item['alert_type'].replace('_', ' ')} on {item['alert_date']}; CSM: {item['csm_name'] or 'unassigned'}; "
              f"health score {_score(item['health_score_at_alert'])}; top drivers: {drivers or 'none'}"]
     if item["recommended_action"]:
-        lines.append(f"  Recommended action (within {item['sla_days']} days): {item['recommended_action']}")
+        days = item["sla_days"]
+        lines.append(f"  Recommended action (within {days} day{'' if days == 1 else 's'}): {item['recommended_action']}")
     lines += [f"  {item['link']}", f"  delivery id {item['delivery_id']}"]
     return lines
 

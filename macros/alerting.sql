@@ -33,25 +33,22 @@
     )
 {%- endmacro %}
 
--- Every raw table whose freshness is checked, with the column it reads and its warn_after in hours,
--- from the sources YAML (what `dbt source freshness` checks); a table with freshness switched off
--- (one that changes rarely) is left out. The graph is read when the model runs; while parsing,
--- every table is listed so that dbt records the sources the model reads.
+-- Every raw table with the column its freshness reads and its warn_after in hours, from the
+-- sources YAML (what `dbt source freshness` checks). The graph is read when the model runs; while
+-- parsing, every table is listed with a placeholder so that dbt records the sources the model reads.
 {% macro freshness_thresholds() -%}
+    {%- set hours_per = {'minute': 1 / 60, 'hour': 1, 'day': 24} -%}
     {%- set thresholds = [] -%}
     {%- for staged in staged_sources() -%}
         {%- set node = (graph.sources.values() | selectattr('source_name', 'equalto', staged.source)
             | selectattr('name', 'equalto', staged.table) | first) if execute else none -%}
-        {%- set warn_after = (node.freshness.warn_after if node.freshness else none) if node
-            else {'count': 1, 'period': 'day'} -%}
-        {%- if warn_after and warn_after.count -%}
-            {%- do thresholds.append({
-                'source': staged.source,
-                'table': staged.table,
-                'field': node.loaded_at_field if node else '_fivetran_synced',
-                'hours': {'minute': 1 / 60, 'hour': 1, 'day': 24}[warn_after.period] * warn_after.count,
-            }) -%}
-        {%- endif -%}
+        {%- set warn_after = node.freshness.warn_after if node else {'count': 1, 'period': 'day'} -%}
+        {%- do thresholds.append({
+            'source': staged.source,
+            'table': staged.table,
+            'field': node.loaded_at_field if node else '_fivetran_synced',
+            'hours': hours_per[warn_after.period] * warn_after.count,
+        }) -%}
     {%- endfor -%}
     {{ return(thresholds) }}
 {%- endmacro %}

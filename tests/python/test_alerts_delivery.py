@@ -6,6 +6,7 @@ history warehouse."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
@@ -272,3 +273,26 @@ def test_an_alert_is_acknowledged_or_snoozed_by_id_and_an_unknown_id_is_refused(
     assert rows(warehouse, "select alert_id, snoozed_until from alerting.acknowledgements") == [(alert_id, date(2026, 7, 14))]
     with pytest.raises(UserError, match="no alert 'nope'"):
         acknowledge(warehouse, "nope", None)
+
+
+def test_a_night_rebuilt_after_a_correction_resends_nothing_and_shows_the_lost_alert_withdrawn(
+    warehouse, servers, monkeypatch
+):
+    from csi.dbt import DbtProject
+    from tests.python.warehouse import TODAY, use_warehouse
+
+    inbox, webhooks = servers
+    env = environment(inbox.port, webhooks)
+    assert quick(warehouse, env).sent > 0
+    [(gone,)] = rows(warehouse, f"select min(alert_id) from {LEDGER} where status = 'sent' and event = 'alert'")
+    with duckdb.connect(str(warehouse)) as con:  # the corrected night no longer raises it
+        con.execute("delete from marts.fct_health_alerts where alert_id = ?", [gone])
+    for name in ("CSI_WAREHOUSE", "DBT_TARGET_PATH", "DBT_LOG_PATH"):  # use_warehouse changes them: restored after
+        monkeypatch.setenv(name, os.environ.get(name, ""))
+    use_warehouse(warehouse.parent)
+    DbtProject(quiet=True).invoke(["run", "--select", "fct_alert_deliveries"], TODAY)
+
+    assert quick(warehouse, env).digests == 0
+    assert rows(warehouse, "select alert_id, sent > 0 from marts.fct_alert_deliveries where is_withdrawn and event = 'alert'") == [
+        (gone, True)]
+    assert {alert_id for (alert_id,) in rows(warehouse, "select alert_id from marts.fct_alert_deliveries where is_withdrawn")} == {gone}

@@ -1,8 +1,7 @@
 -- Every raw table's freshness as of the as-of date: its latest sync up to the end of that day (by
 -- the column its source freshness reads: Fivetran's _fivetran_synced, the churn model's
 -- scored_at), the hours from then to the end of the as-of date, and whether that is past the
--- source's warn_after threshold (the sources YAML, the same one `dbt source freshness` checks; a
--- table with freshness switched off, one that changes rarely, is not measured).
+-- source's warn_after threshold (the sources YAML, the same one `dbt source freshness` checks).
 -- Measured against the as-of date, never the wall clock, so a replayed night reproduces it. A stale
 -- source is not an account alert: the dashboard names it in a banner.
 
