@@ -140,15 +140,14 @@ def stage_deliveries(warehouse: Path, *changes: dict) -> list[str]:
     """Replace the routed deliveries with copies of one real delivery, each with `changes` applied
     (a recipient, a channel), all recent; return their delivery ids."""
     with duckdb.connect(str(warehouse)) as con:
-        template = con.execute(f"select * from {DELIVERIES} where event = 'alert' limit 1").df()
+        con.execute(f"create table delivery_template as select * from {DELIVERIES} where event = 'alert' limit 1")
         con.execute(f"drop view {DELIVERIES}")
-        con.execute(f"create table {DELIVERIES} as select * from template limit 0")
+        con.execute(f"create table {DELIVERIES} as select * from delivery_template limit 0")
         ids = []
         for number, change in enumerate(changes):
-            row = template.copy()
-            for column, value in {"delivery_id": f"d{number}", "alert_id": f"a{number}", "is_recent": True, **change}.items():
-                row[column] = value
-            con.execute(f"insert into {DELIVERIES} select * from row")
+            values = {"delivery_id": f"d{number}", "alert_id": f"a{number}", "is_recent": True, **change}
+            replaced = ", ".join(f"? as {column}" for column in values)
+            con.execute(f"insert into {DELIVERIES} select * replace ({replaced}) from delivery_template", list(values.values()))
             ids.append(f"d{number}")
     return ids
 
