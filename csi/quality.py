@@ -188,7 +188,7 @@ CHECKED = [
     Checked("fct_alert_actions", [
         *key("alert_id"), one_of("sla_status", ["met", "missed", "open"]), between("days_to_action", 0, None)]),
     Checked("fct_alert_deliveries", [*key("alert_id", "event"), one_of("event", ["alert", "escalation"])]),
-    Checked("fct_stale_sources", [*key("source_table"), between("hours_since_sync", 0, None)]),
+    Checked("fct_stale_sources", [*key("source_name"), between("hours_since_sync", 0, None)]),
     Checked("fct_intervention_outcomes", [*key("contract_id"), between("days_to_detection", 0, None),
                                           one_of("outcome", ["renewed", "expanded", "contracted", "churned"])]),
     Checked("fct_intervention_metrics", [*key("cohort_quarter", "segment", "metric"), between("denominator", 0, None)]),

@@ -1,36 +1,40 @@
 -- The alert delivery ledger and the CSMs' acknowledgements: tables `csi alerts send` and
 -- `csi alerts ack` write (schema alerting, never published: the ledger names e-mail addresses).
--- Created empty by every dbt run (on-run-start) so the models that read them build on any
--- warehouse, whether alerts were ever sent or not.
+-- Created empty by every dbt run (on-run-start; one statement per query, as Spark runs them) so the
+-- models that read them build on any warehouse, whether alerts were ever sent or not.
 
 {% macro alerting_table(name) -%}
     {{ return(api.Relation.create(database=target.database, schema='alerting', identifier=name)) }}
 {%- endmacro %}
 
 {% macro create_alerting_tables() -%}
-    create schema if not exists {{ alerting_table('delivery_ledger').include(identifier=false) }};
-    create table if not exists {{ alerting_table('delivery_ledger') }} (
-        delivery_id {{ dbt.type_string() }},
-        alert_id {{ dbt.type_string() }},
-        account_id {{ dbt.type_string() }},
-        alert_date date,
-        alert_type {{ dbt.type_string() }},
-        event {{ dbt.type_string() }},
-        channel {{ dbt.type_string() }},
-        recipient_role {{ dbt.type_string() }},
-        recipient {{ dbt.type_string() }},
-        digest_id {{ dbt.type_string() }},
-        attempt {{ dbt.type_int() }},
-        status {{ dbt.type_string() }},
-        error {{ dbt.type_string() }},
-        attempted_at {{ dbt.type_timestamp() }},
-        as_of_date date
-    );
-    create table if not exists {{ alerting_table('acknowledgements') }} (
-        alert_id {{ dbt.type_string() }},
-        acknowledged_at {{ dbt.type_timestamp() }},
-        snoozed_until date
-    )
+    {%- if execute -%}
+        {%- set table_format = ' using ' ~ env_var('CSI_SPARK_FILE_FORMAT', 'delta') if target.type == 'spark' else '' -%}
+        {%- do run_query('create schema if not exists ' ~ alerting_table('delivery_ledger').include(identifier=false)) -%}
+        {%- do run_query('create table if not exists ' ~ alerting_table('delivery_ledger') ~ ' (
+            delivery_id ' ~ dbt.type_string() ~ ',
+            alert_id ' ~ dbt.type_string() ~ ',
+            account_id ' ~ dbt.type_string() ~ ',
+            alert_date date,
+            alert_type ' ~ dbt.type_string() ~ ',
+            event ' ~ dbt.type_string() ~ ',
+            channel ' ~ dbt.type_string() ~ ',
+            recipient_role ' ~ dbt.type_string() ~ ',
+            recipient ' ~ dbt.type_string() ~ ',
+            digest_id ' ~ dbt.type_string() ~ ',
+            attempt ' ~ dbt.type_int() ~ ',
+            status ' ~ dbt.type_string() ~ ',
+            error ' ~ dbt.type_string() ~ ',
+            attempted_at ' ~ dbt.type_timestamp() ~ ',
+            as_of_date date
+        )' ~ table_format) -%}
+        {%- do run_query('create table if not exists ' ~ alerting_table('acknowledgements') ~ ' (
+            alert_id ' ~ dbt.type_string() ~ ',
+            acknowledged_at ' ~ dbt.type_timestamp() ~ ',
+            snoozed_until date
+        )' ~ table_format) -%}
+    {%- endif -%}
+    select 1
 {%- endmacro %}
 
 -- Every raw table with the column its freshness reads and its warn_after in hours, from the

@@ -392,13 +392,12 @@ def test_a_stale_source_is_named_in_a_banner_above_every_tab(published, tmp_path
     folder.mkdir()
     shutil.copy(published / DATABASE_NAME, folder / DATABASE_NAME)
     with duckdb.connect(str(folder / DATABASE_NAME)) as con:
-        con.execute("update marts.fct_stale_sources set is_stale = true, hours_since_sync = 50 "
-                    "where source_table = 'support.ticket'")
+        con.execute("update marts.fct_stale_sources set is_stale = true, hours_since_sync = 50 where source_name = 'support'")
     stale = AppTest.from_function(_header, kwargs={"folder": str(folder)}, default_timeout=120)
     stale.run()
     assert not stale.exception, [e.value for e in stale.exception]
     [banner] = [warning.value for warning in stale.warning]
-    assert banner.startswith("Stale source: support.ticket (last sync ")
+    assert banner.startswith("Stale source: support (last sync ")
     assert banner.endswith("50 h before the end of 30 Jun 2026, threshold 24 h). What it feeds may be out of date.")
 
 
