@@ -72,5 +72,5 @@ def stale_sources(project: DbtProject) -> list[str]:
     warn_after, as '<source>.<table> (warn|error)'. A stale source does not stop the nightly job:
     marts.fct_stale_sources measures the same thresholds against the as-of date for the dashboard."""
     freshness = project.invoke(["source", "freshness"], accept_failures=True)
-    return [f"{result.node.source_name}.{result.node.name} ({result.status})"
-            for result in freshness.results if str(result.status) != "pass"]
+    return [f"{result.node.source_name}.{result.node.name} ({result.status})" for result in freshness.results
+            if result.node.resource_type == "source" and str(result.status) != "pass"]  # not the run's hooks
