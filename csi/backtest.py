@@ -22,8 +22,9 @@ from csi.paths import PROJECT_DIR, warehouse_path
 
 COLUMNS = ["weights_version", "component", "weight", "label"]
 VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-# The validation models that read the score history: rebuilt with the candidate beside the recorded scores.
-SELECTION = ["int_validation__score_history+"]
+# selectors.yml: the validation models that read the score history, rebuilt with the candidate beside
+# the recorded scores.
+SELECTOR = "backtest"
 # (column of fct_score_validation, label, format)
 METRICS = [
     ("contracts", "Renewals validated", "{:,.0f}"),
@@ -136,7 +137,7 @@ def backtest(weights_file: Path, as_of: date | None = None, console: Console | N
         project_vars={"backtest_weights": {"weights_version": candidate.weights_version, "weights": candidate.weights}},
         quiet=True,
     )
-    project.invoke(["build", "--select", *SELECTION, "--exclude", "resource_type:unit_test"], as_of or last_night)
+    project.invoke(["build", "--selector", SELECTOR], as_of or last_night)
     metrics = validation_metrics(warehouse, [*recorded, candidate.weights_version])
     if candidate.weights_version not in metrics:
         raise UserError("no renewal could be validated: the score history does not reach 60 days before any ended contract")

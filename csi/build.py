@@ -1,4 +1,4 @@
-"""Build the dbt project into the warehouse as of a date: seeds first, then everything else."""
+"""Build the dbt project into the warehouse as of a date, with the selections named in selectors.yml."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from datetime import date
 from csi.dbt import DbtFailure, DbtProject
 from csi.errors import UserError
 
-# The toolkit's portfolio models score a JSON file `csi toolkit` loads on demand; the nightly
-# build has no portfolio to read.
-ON_DEMAND = ["source:toolkit+"]
+# selectors.yml: what production builds (and a plain `dbt build`), and the same with the unit tests.
+NIGHTLY_SELECTOR = "nightly"
+CI_SELECTOR = "ci"
 
 
 @dataclass(frozen=True)
@@ -47,23 +47,25 @@ def history_guard(project: DbtProject, as_of: date) -> HistoryGuard:
 
 
 def build(
-    project: DbtProject, as_of: date, select: list[str] | None = None, unit_tests: bool = True, nightly: bool = False,
+    project: DbtProject, as_of: date, select: list[str] | None = None, unit_tests: bool = False, nightly: bool = False,
 ) -> HistoryGuard:
-    """Seeds, then `dbt build` of the rest; refused for an as-of date the sources have not reached.
-    Unit tests check the SQL, not the data: CI and the first build run them, a nightly job that runs
-    the same code every night may leave them out. A `nightly` build follows last night's: staging's
-    data tests check the rows synced since then. Returns the guard, which says whether the
-    snapshots recorded the night."""
+    """`dbt build` of the nightly selection: seeds, models, snapshots and data tests, what a plain
+    `dbt build` builds; refused for an as-of date the sources have not reached. Unit tests check
+    the SQL, not the data, with this project's column names: CI and development ask for them
+    (`unit_tests`, the `ci` selector). `select` builds those nodes instead (dbt's selection syntax),
+    after loading every seed they may read. A `nightly` build follows last night's: staging's data
+    tests check the rows synced since then. Returns the guard, which says whether the snapshots
+    recorded the night."""
     guard = history_guard(project, as_of)
     if guard.reason == "future":
         raise UserError(guard.refusal())
-    # Seeds first: `dbt build` does not order seeds before models that read them through macros.
-    project.invoke(["seed"], as_of)
-    excluded = ["resource_type:seed", *ON_DEMAND] + ([] if unit_tests else ["resource_type:unit_test"])
-    command = ["build", "--exclude", *excluded]
+    run_vars = {"data_tests_recent_syncs_only": nightly}
     if select:
-        command += ["--select", *select]
-    project.invoke(command, as_of, {"data_tests_recent_syncs_only": nightly})
+        project.invoke(["seed"], as_of)
+        excluded = ["seed"] + ([] if unit_tests else ["unit_test"])
+        project.invoke(["build", "--select", *select, "--exclude-resource-type", *excluded], as_of, run_vars)
+    else:
+        project.invoke(["build", "--selector", CI_SELECTOR if unit_tests else NIGHTLY_SELECTOR], as_of, run_vars)
     return guard
 
 
@@ -71,6 +73,6 @@ def stale_sources(project: DbtProject) -> list[str]:
     """`dbt source freshness` (against the wall clock, as dbt measures it): the raw tables past their
     warn_after, as '<source>.<table> (warn|error)'. A stale source does not stop the nightly job:
     marts.fct_stale_sources measures the same thresholds against the as-of date for the dashboard."""
-    freshness = project.invoke(["source", "freshness"], accept_failures=True)
+    freshness = project.invoke(["source", "freshness"], check=False)
     return [f"{result.node.source_name}.{result.node.name} ({result.status})" for result in freshness.results
             if result.node.resource_type == "source" and str(result.status) != "pass"]  # not the run's hooks

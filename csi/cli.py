@@ -67,8 +67,10 @@ def load(
 @app.command()
 def build(
     as_of: Annotated[str | None, typer.Option(help="Measure every window back from this date (default: today).")] = None,
-    select: Annotated[list[str] | None, typer.Option("--select", "-s", help="dbt selection (repeatable).")] = None,
-    unit_tests: Annotated[bool, typer.Option(help="Run dbt's unit tests (they check the SQL; a nightly job may skip them).")] = True,
+    select: Annotated[list[str] | None, typer.Option(
+        "--select", "-s", help="dbt selection (repeatable), instead of the nightly selector (selectors.yml).")] = None,
+    unit_tests: Annotated[bool, typer.Option(
+        help="Run dbt's unit tests too (they check the SQL with this project's column names: CI and development).")] = False,
     nightly: Annotated[bool, typer.Option(
         help="Follow last night's build: staging's data tests check only the rows synced since; then `dbt source freshness`.")] = False,
     send_alerts: Annotated[bool, typer.Option(help="End with `csi alerts send`: deliver the new alerts.")] = False,
@@ -264,31 +266,6 @@ def toolkit_churn(
 def toolkit_expansion(file: ToolkitFile, output_format: ToolkitFormat = "text", today: ToolkitToday = None) -> None:
     """Expansion opportunities per customer: seats, tier upgrade, modules, departments."""
     _toolkit("expansion", file, output_format, today)
-
-
-@toolkit_app.command("bench")
-def toolkit_bench(
-    customers: Annotated[int, typer.Option(help="Customers in the generated portfolio.")] = 100_000,
-    tool: Annotated[list[str] | None, typer.Option(help="Tool to time (repeatable; default: all three).")] = None,
-    output_format: Annotated[list[str] | None, typer.Option("--format", help="text or json (repeatable; default: both).")] = None,
-    workdir: Annotated[Path | None, typer.Option(help="Keep the portfolio and outputs here (default: a temp dir).")] = None,
-) -> None:
-    """Time csi toolkit against the original scripts (rebuilt from seed 002) on one generated portfolio."""
-    from csi.toolkit.bench import FORMATS, TOOLS, toolkit_timings
-
-    tools, formats = tuple(tool or TOOLS), tuple(output_format or FORMATS)
-    if customers < 1:
-        raise UserError(f"--customers must be at least 1, got {customers}")
-    if not set(tools) <= set(TOOLS) or not set(formats) <= set(FORMATS):
-        raise UserError(f"--tool must be one of {', '.join(TOOLS)} and --format one of {', '.join(FORMATS)}")
-
-    def show(run: dict) -> None:
-        typer.echo(f"  {run['tool']:9s} {run['format']:4s}  scripts {run['scripts_seconds']:7.2f} s  "
-                   f"csi {run['csi_seconds']:7.2f} s  ratio {run['ratio']:.2f}  "
-                   f"{'identical' if run['identical'] else 'OUTPUTS DIFFER'}")
-
-    typer.echo(f"{customers} customers: csi toolkit vs the original scripts, one process per report")
-    toolkit_timings(customers, tools, formats, workdir=workdir, on_run=show)
 
 
 def main() -> None:

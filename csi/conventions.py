@@ -2,9 +2,11 @@
 
 Every model has a description and a primary-key test (unique + not_null on one column, or a
 unique_combination test; base_ models, every raw row as landed, have none); every public mart
-(models/marts/**) enforces its contract; every source table has a freshness rule (unless its meta
-says loaded_on_demand); names carry their layer's prefix and fit PostgreSQL's 63 characters; each
-folder keeps its models in one YAML named after the folder. `check` returns one line per breach.
+(models/marts/**) enforces its contract; every source is declared in models/staging and every
+source table has a freshness rule (unless its meta says loaded_on_demand); names carry their
+layer's prefix and fit PostgreSQL's 63 characters; models build into their layer's schema (the
+toolkit's folders into their own); each folder keeps its models in one YAML named after the folder.
+`check` returns one line per breach.
 """
 
 from __future__ import annotations
@@ -22,6 +24,17 @@ NAME_PATTERNS = {
     "staging": r"(stg|base)_{folder}__[a-z0-9_]+",
     "intermediate": r"int_{folder}__[a-z0-9_]+",
     "marts": r"(fct|dim)_[a-z0-9_]+",
+}
+# Folders whose names say more than their layer's pattern: the portfolio marts `csi toolkit` reads.
+FOLDER_NAME_PATTERNS = {("marts", "toolkit_portfolio"): r"fct_toolkit_portfolio_[a-z0-9_]+"}
+# The schema each layer builds into, and the folders that build elsewhere: the toolkit's nightly
+# scores apart from the product's marts (one health score, one churn risk there), and a toolkit
+# portfolio's models beside the portfolio `csi toolkit` loads into schema `toolkit`.
+LAYER_SCHEMAS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts"}
+FOLDER_SCHEMAS = {
+    ("marts", "toolkit"): "toolkit_scores",
+    ("intermediate", "toolkit_portfolio"): "toolkit",
+    ("marts", "toolkit_portfolio"): "toolkit",
 }
 # The one models YAML of a folder, per layer.
 YAML_PATTERNS = {
@@ -75,8 +88,12 @@ def _model_breaches(model: dict[str, Any], keyed: set[str]) -> list[str]:
     if layer not in NAME_PATTERNS or len(parts) != 4:
         breaches.append(f"{where}: not under models/<staging|intermediate|marts>/<folder>/")
         return breaches
-    if not re.fullmatch(NAME_PATTERNS[layer].format(folder=folder), model["name"]):
-        breaches.append(f"{where}: name does not match {NAME_PATTERNS[layer].format(folder=folder)}")
+    pattern = FOLDER_NAME_PATTERNS.get((layer, folder), NAME_PATTERNS[layer].format(folder=folder))
+    if not re.fullmatch(pattern, model["name"]):
+        breaches.append(f"{where}: name does not match {pattern}")
+    schema = FOLDER_SCHEMAS.get((layer, folder), LAYER_SCHEMAS[layer])
+    if model["schema"] != schema:
+        breaches.append(f"{where}: builds into schema {model['schema']}, expected {schema}")
     expected_yaml = str(path.parent / YAML_PATTERNS[layer].format(folder=folder))
     patch = (model.get("patch_path") or "").split("://")[-1]
     if patch != expected_yaml:
@@ -89,6 +106,9 @@ def _model_breaches(model: dict[str, Any], keyed: set[str]) -> list[str]:
 def _source_breaches(manifest: dict[str, Any]) -> list[str]:
     breaches = []
     for source in _own(manifest["sources"], "source"):
+        if not source["original_file_path"].startswith("models/staging/"):
+            breaches.append(f"source {source['source_name']}.{source['name']}: declared in "
+                            f"{source['original_file_path']}, outside models/staging")
         if source["config"].get("meta", {}).get("loaded_on_demand"):
             continue  # a file a command loads when asked (the toolkit portfolio): nothing to be late
         freshness = source.get("freshness") or {}

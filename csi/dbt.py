@@ -65,11 +65,11 @@ class DbtProject:
 
     def invoke(
         self, command: list[str], as_of: date | None = None, extra_vars: dict[str, Any] | None = None,
-        callbacks: list[Callable[[Any], None]] | None = None, accept_failures: bool = False,
+        callbacks: list[Callable[[Any], None]] | None = None, check: bool = True,
     ) -> Any:
         """Run one dbt command (with `extra_vars`, read at run time, for this run only; `callbacks`
-        receive every event dbt fires); raise DbtFailure naming what failed (unless
-        `accept_failures`: then return the results, failed ones included)."""
+        receive every event dbt fires); raise DbtFailure naming what failed, unless `check` is false
+        (the caller reads the results)."""
         if self._manifest is None and command[0] not in ("deps", "debug", "parse"):
             check_warehouse_free()  # before seconds of parsing
             self.parse()
@@ -79,7 +79,7 @@ class DbtProject:
             release_warehouse()
         if result.exception is not None:
             raise locked_file(result.exception) or DbtFailure(f"dbt {command[0]} failed: {result.exception}")
-        if not result.success and not accept_failures:
+        if check and not result.success:
             raise DbtFailure(f"dbt {' '.join(command)} failed: {', '.join(failed_nodes(result.result)) or 'see the log above'}")
         return result.result
 

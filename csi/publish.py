@@ -31,9 +31,10 @@ import duckdb
 
 from csi.errors import UserError
 
-# Schemas copied whole: what BI reads (marts), the nightly history (snapshots) and the reference
-# tables the marts were computed with (seeds: weights and their version, bands, targets).
-PUBLISHED_SCHEMAS = ("marts", "snapshots", "seeds")
+# Schemas copied whole: what BI reads (marts, and the toolkit's nightly scores for the teams that
+# know the toolkit: docs/toolkit.md), the nightly history (snapshots) and the reference tables the
+# marts were computed with (seeds: weights and their version, bands, targets).
+PUBLISHED_SCHEMAS = ("marts", "toolkit_scores", "snapshots", "seeds")
 DATABASE_NAME = "csi.duckdb"
 PARQUET_LINK = "parquet"
 WORK_DIR = ".publishing"

@@ -37,16 +37,18 @@ PARAMETERS = {
 
 @dataclass(frozen=True)
 class Checked:
-    """One validated frame: `name` is the mart (or summary) and `sql` reads it (default: the mart)."""
+    """One validated frame: `name` is the mart (or summary) and `sql` reads it (default: the mart,
+    in its `schema`)."""
 
     name: str
     expectations: list[tuple[str, dict[str, Any]]]
     sql: str = ""
     meta: dict[str, str] = field(default_factory=dict)
+    schema: str = "marts"
 
     @property
     def query(self) -> str:
-        return self.sql or f"select * from marts.{self.name}"
+        return self.sql or f"select * from {self.schema}.{self.name}"
 
 
 def key(*columns: str) -> list[tuple[str, dict[str, Any]]]:
@@ -130,6 +132,7 @@ CHECKED = [
         *key("account_id"),
         ("ExpectTableRowCountToBeBetween", {"min_value": 1, "max_value": {"$PARAMETER": "customers"}}),
         one_of("score_band", BANDS),
+        ("ExpectColumnValuesToNotBeNull", {"column": "is_at_risk"}),
         one_of("risk_level", RISK_LEVELS),
         between("churn_probability", 0, 1),
     ]),
@@ -176,12 +179,14 @@ CHECKED = [
     Checked("fct_quarantined_rows", [*key("quarantined_row_id"), ("ExpectColumnValuesToNotBeNull", {"column": "raw_row"})]),
     Checked("fct_source_reconciliation", [*key("source_table"), between("unaccounted_rows", 0, 0)]),
     Checked("fct_account_recent_activities", [*key("activity_id"), *key("account_id", "recency_rank")]),
-    Checked("fct_cs_kpis", [*key("kpi_code"), between("coverage", 0, 1)]),
-    Checked("fct_csm_leaderboard", [*key("csm_owner_id"), between("health_check_coverage_30d", 0, 1)]),
+    Checked("fct_cs_kpis", [*key("kpi_code"), between("coverage", 0, 1), between("window_days", 1, None)]),
+    Checked("fct_csm_leaderboard", [*key("csm_owner_id"), between("health_check_coverage", 0, 1)]),
     Checked("fct_cs_account_summary", [*key("account_id")]),
     Checked("fct_cs_activity_monthly", [*key("activity_month_key"), one_of("segment", SEGMENTS)]),
     Checked("fct_account_email_engagement", [*key("account_id"), *(between(rate, 0, 1) for rate in RATES)]),
-    Checked("fct_account_usage", [*key("account_id")]),
+    Checked("fct_account_usage", [*key("account_id"), between("seat_utilisation_pct", 0, None)]),
+    # The configuration the build used: the dashboard's labels read their windows here.
+    Checked("dim_configuration", [*key("name"), ("ExpectColumnValuesToNotBeNull", {"column": "value"})]),
     Checked("fct_health_alerts", [
         *key("alert_id"), one_of("direction", ["worsened", "improved"]),
         one_of("severity", ["critical", "high", "medium", "low"])]),
@@ -200,21 +205,21 @@ CHECKED = [
         between("predicted_rate", 0, 1), between("actual_rate", 0, 1)]),
     Checked("fct_cohort_retention", [*key("cohort_quarter", "quarters_since_start"), between("logo_retention", 0, 1)]),
     Checked("fct_revenue_retention", [*key("month_start", "segment"), between("grr", 0, 1)]),
-    Checked("fct_toolkit_health", [
+    Checked("fct_toolkit_health", schema="toolkit_scores", expectations=[
         *key("account_id"),
         rows("customers"),
         *(between(f"{score}_score", 0, 100) for score in ("overall", "usage", "engagement", "support", "relationship")),
         one_of("classification", ["green", "yellow", "red"]),
         one_of("trend", ["improving", "stable", "declining", "no_data"]),
     ]),
-    Checked("fct_toolkit_churn_risk", [
+    Checked("fct_toolkit_churn_risk", schema="toolkit_scores", expectations=[
         *key("account_id"),
         rows("customers"),
         between("risk_score", 0, 100),
         one_of("risk_tier", ["critical", "high", "medium", "low"]),
         between("warnings_count", 0, None),
     ]),
-    Checked("fct_toolkit_expansion", [
+    Checked("fct_toolkit_expansion", schema="toolkit_scores", expectations=[
         *key("account_id"),
         rows("customers"),
         between("total_estimated_revenue", 0, None),

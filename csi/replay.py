@@ -17,11 +17,10 @@ from csi.load import replace_tables
 from csi.paths import warehouse_path
 from csi.sources import raw_tables
 
-# What a night rebuilds before snapshotting: the customers table, whose as_of_date column every
-# score model reads, and the tables between it and the health snapshot (the score's heavy steps,
-# kept as tables so the build's tests and marts read them once). Staging of the overwritten tables
-# and the rest of the score are views while replaying; the marts are refreshed by the next full build.
-NIGHTLY_SELECTION = ["int_accounts__customers+,+snap_account_health,config.materialized:table"]
+# selectors.yml: before the first night, every model the snapshots are built from; each night, the
+# tables among them (what the night's sync and its as-of date change) and the snapshots.
+SETUP_SELECTOR = "replay_setup"
+NIGHT_SELECTOR = "replay_night"
 
 
 def replay_nights(start: date, end: date, nightly_days: int) -> list[date]:
@@ -34,29 +33,19 @@ def replay_nights(start: date, end: date, nightly_days: int) -> list[date]:
     return [night for night in weekly if night < nightly_from] + nightly
 
 
-def replaying(project: DbtProject | None = None) -> DbtProject:
-    """The project parsed for replaying nights (var `replaying`): what a build keeps as tables for
-    its tests stays views, which read each night's sync (macros/replay.sql). `project` lends its
-    vars and verbosity."""
-    lender = project or DbtProject(quiet=True)
-    return DbtProject(project_vars={**lender.project_vars, "replaying": True}, quiet=lender.quiet)
-
-
 def prepare_nights(project: DbtProject, first_night: date) -> None:
-    """The seeds, and the views and tables the nightly selection reads, before the first night
-    (what reads the snapshots waits for the build after the replay: they may not exist yet)."""
-    project.invoke(["seed"], first_night)
-    project.invoke(["run", "--exclude", "source:toolkit+", "resource_type:snapshot+"], first_night)
+    """The seeds and every model the snapshots are built from, before the first night (what reads
+    the snapshots waits for the build after the replay: they may not exist yet)."""
+    project.invoke(["build", "--selector", SETUP_SELECTOR], first_night)
 
 
 def rebuild_night(project: DbtProject, data_dir: Path, night: date, snapshot: bool) -> None:
-    """Load the night's sync of the overwritten tables and rebuild the score as of that night
-    (and snapshot it), as that night's run did."""
+    """Load the night's sync of the overwritten tables and rebuild the score's tables as of that
+    night (and snapshot it), as that night's run did."""
     replace_tables(warehouse_path(), state_on(data_dir, night))
-    selection = [*NIGHTLY_SELECTION, "resource_type:snapshot"] if snapshot else NIGHTLY_SELECTION
     # A night is small: skip dbt's artifact files and relation cache, which cost more than its work.
-    project.invoke(["build", "--no-write-json", "--no-populate-cache", "--select", *selection,
-                    "--exclude", "resource_type:test", "resource_type:unit_test"], night)
+    command = ["build", "--no-write-json", "--no-populate-cache", "--selector", NIGHT_SELECTOR]
+    project.invoke(command + ([] if snapshot else ["--exclude-resource-type", "snapshot"]), night)
 
 
 def land_night(warehouse: Path, data_dir: Path, night: date) -> None:
@@ -78,7 +67,7 @@ def replay(
     """Replay every night from start to end in order; return how many nights ran."""
     if not (data_dir / "_history").is_dir():
         raise UserError(f"{data_dir} has no night-by-night history: generate it with `csi generate --out {data_dir}`")
-    project = replaying(project)
+    project = project or DbtProject(quiet=True)
     nights = replay_nights(start, end, nightly_days)
     # The snapshots record a night only after the nights they hold: take them back to the history
     # they held before the first night, which the replayed nights then replace.

@@ -1,5 +1,6 @@
 """The raw tables as declared in the dbt sources YAML: the one definition the generator, the loader
-and the tests read, so the data we produce and the data dbt expects cannot drift apart."""
+and the tests read, so the data we produce and the data dbt expects cannot drift apart. A source
+loaded on demand (the toolkit portfolio `csi toolkit` loads) is no raw table a sync lands."""
 
 from __future__ import annotations
 
@@ -42,10 +43,12 @@ class RawTable:
 
 @cache
 def raw_tables() -> tuple[RawTable, ...]:
-    """Every raw table of every source, in the order the YAML declares them."""
+    """Every raw table of every synced source, in the order the YAML declares them."""
     tables = []
     for path in sorted(STAGING_DIR.glob("*/_*__sources.yml")):
         for source in yaml.safe_load(path.read_text())["sources"]:
+            if source.get("config", {}).get("meta", {}).get("loaded_on_demand"):
+                continue
             for table in source["tables"]:
                 columns = tuple(Column(c["name"], c["data_type"]) for c in table["columns"])
                 tables.append(RawTable(source["name"], table["name"], columns))

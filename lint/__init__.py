@@ -118,12 +118,12 @@ def round_double(value, places):
     return f"round({value}, {places})"
 
 
+def is_at_risk_band(band):
+    return f"({band} in ('At Risk', 'Critical'))"
+
+
 def not_materialized():
     return "not materialized"
-
-
-def table_unless_replaying():
-    return "table"
 
 
 def landed_row(source_name, table_name, columns):

@@ -29,7 +29,9 @@ SCORE_INPUTS = {
     "stg_product__usage_daily": "staging",
     "stg_ml__churn_predictions": "staging",
     "stg_alchemer__survey_responses": "staging",
+    "stg_hubspot__engagements": "staging",
     "int_activities__classified": "intermediate",
+    "int_identity__hubspot_companies": "intermediate",
     "int_identity__survey_respondents": "intermediate",
 }
 
@@ -103,15 +105,13 @@ def polars_health_scores(
         .join(composite, on="account_id")
         .join(drivers, on="account_id", how="left")
     )
+    # To 6 places first: a parallel float sum differs in its last bits from run to run, which would
+    # tip a score ending in half a cent either way; the band reads the rounded score.
+    result = result.with_columns(health_score=pl.col("health_score").round(6).round(2, mode="half_away_from_zero"))
     return (
         _banded(result, seeds)
         .pipe(_risk_levels, seeds["health_risk_levels"])
-        .with_columns(
-            # To 6 places first: a parallel float sum differs in its last bits from run to run,
-            # which would tip a score ending in half a cent either way.
-            health_score=pl.col("health_score").round(6).round(2, mode="half_away_from_zero"),
-            revenue_at_risk=pl.col("arr") * pl.col("churn_probability"),
-        )
+        .with_columns(revenue_at_risk=pl.col("arr") * pl.col("churn_probability"))
         .select(
             "account_id", "segment", *[f"{c}_score" for c in components], "components_applied",
             "health_score", "computed_band", "score_band", "csm_sentiment", "churn_probability", "risk_level",
@@ -135,9 +135,12 @@ def _days(earlier: pl.Expr, later: pl.Expr) -> pl.Expr:
 
 def _customers(frames: Frames, as_of: date, settings: Mapping[str, Any]) -> pl.LazyFrame:
     """Accounts with a contract in force on the as-of date: its ARR, seats and end, the first
-    contract's start (tenure in calendar months since) and the churn model's prediction for it."""
+    contract's start (tenure in calendar months since) and the churn model's prediction for it.
+    Contracts count once started and signed (created; without a creation date, from the start)."""
     started = frames["stg_salesforce__contracts"].filter(
-        (pl.col("contract_status") != "draft") & (pl.col("start_date").cast(pl.Date) <= as_of)
+        (pl.col("contract_status") != "draft")
+        & (pl.col("start_date").cast(pl.Date) <= as_of)
+        & (pl.coalesce(pl.col("created_date"), pl.col("start_date")).cast(pl.Date) <= as_of)
     )
     current = (
         started.filter(pl.col("end_date").cast(pl.Date) >= as_of)
@@ -255,10 +258,33 @@ def _insider_calls(customers: pl.LazyFrame, frames: Frames, as_of: date, setting
 
 
 def _qbr_cadence(customers: pl.LazyFrame, frames: Frames, as_of: date, settings: Mapping[str, Any]) -> pl.LazyFrame:
-    last = _activities(frames, as_of, "qbr").group_by("account_id").agg(last=pl.col("activity_date").max())
+    """Days since the last QBR, logged in Salesforce or as a HubSpot meeting whose title matches the
+    activity_type_map seed's QBR subject patterns."""
+    patterns = [
+        rule["pattern"] for rule in pl.read_csv(PROJECT_DIR / "seeds" / "activity_type_map.csv").iter_rows(named=True)
+        if rule["match_column"] == "subject" and rule["activity_type"] == "qbr"
+    ]
+    title = pl.col("meeting_title").str.to_lowercase()
+    hubspot = (
+        frames["stg_hubspot__engagements"]
+        .filter(
+            (pl.col("engagement_type") == "meeting")
+            & pl.any_horizontal([title.str.contains("^" + ".*".join(map(_literal, p.split("%"))) + "$") for p in patterns])
+            & (pl.col("engagement_date").cast(pl.Date) <= as_of)
+        )
+        .join(frames["int_identity__hubspot_companies"].filter(pl.col("account_id").is_not_null()), on="company_id")
+        .select("account_id", activity_date=pl.col("engagement_date").cast(pl.Date))
+    )
+    qbrs = pl.concat([_activities(frames, as_of, "qbr").select("account_id", "activity_date"), hubspot])
+    last = qbrs.group_by("account_id").agg(last=pl.col("activity_date").max())
     return customers.join(last, on="account_id", how="left").select(
         "account_id", days_since_last_qbr=_days(pl.col("last"), pl.lit(as_of)).fill_null(NEVER)
     )
+
+
+def _literal(text: str) -> str:
+    """Text matched literally inside a regex (a LIKE pattern's parts between its % wildcards)."""
+    return "".join("\\" + char if char in "\\.^$|?*+()[]{}" else char for char in text)
 
 
 def _pipeline(customers: pl.LazyFrame, frames: Frames, as_of: date, settings: Mapping[str, Any]) -> pl.LazyFrame:

@@ -1,57 +1,27 @@
 """What the dashboard calls things: bands, risk levels, alert types, validation metrics, and every label
-that names a window or threshold. Those windows and thresholds are dbt vars (dbt_project.yml) that the
-marts compute with; a label here repeats one, so a changed var means a changed label, in this file only."""
+that names a window or a threshold. Those windows and thresholds are dbt vars the marts computed with;
+the build publishes the values it used in marts.dim_configuration, and `Labels` words each label from
+there, so a label never repeats a number a var can change."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from csi.dashboard.data import Published
+
 # The value a summary mart puts in a column to mean "every value of it" (a rollup row).
 EVERY = "all"
+# One row per var of the build: name, value (a list's items joined by ', '), description.
+CONFIGURATION = "marts.dim_configuration"
 
 BAND_ORDER = ["Healthy", "Watch", "At Risk", "Critical"]
 BAND_COLOURS = ["#2e7d32", "#f9a825", "#ef6c00", "#c62828"]
 RISK_ORDER = ["Critical", "High", "Medium", "Low"]
 SEGMENT_ORDER = ["enterprise", "mid-market", "smb"]
 
-# The headline raw measure of each component (fct_account_health_components.raw_value) and how to read it.
-MEASURES: dict[str, tuple[str, str]] = {
-    "churn_risk": ("retention likelihood", "percent"),
-    "usage": ("seat utilisation (30 days)", "percent"),  # usage_window_days
-    "health_check_cadence": ("days since the last health check", "days"),
-    "onboarding": ("days from contract start to onboarding kickoff", "days"),
-    "insider_calls": ("Insider calls in 90 days", "count"),  # insider_calls_window_days
-    "qbr_cadence": ("days since the last QBR", "days"),
-    "pipeline": ("open expansion pipeline as a share of ARR", "percent"),
-    "tenure": ("months as a customer", "count"),
-    "csat": ("NPS", "count"),
-}
-
-# Account drill (fct_cs_account_summary)
-HEALTH_CHECKS_90D = "Health checks (90 days)"  # health_check_window_days
-
-# CS Operations (fct_csm_leaderboard)
-HEALTH_CHECK_COVERAGE_30D = "Health-check coverage (30d)"  # health_check_coverage_days
-
-# Engagement (fct_engagement_by_segment, fct_account_email_engagement, fct_account_usage)
-EMAIL_HEADING = "E-mail engagement (HubSpot, last 90 days)"  # email_window_days
-QBR_COVERAGE = "QBR meeting in HubSpot (90 days)"  # email_window_days
-QBR_IN_WINDOW = "HubSpot QBR in 90 days"  # email_window_days
-SEAT_UTILISATION = "Average seat utilisation (30 days)"  # usage_window_days
-USAGE_DECLINING = "Customers with usage down 30 %+ month over month"  # usage_decline_pct
-NO_USAGE_DECLINING = "No customer's usage fell 30 % or more month over month."  # usage_decline_pct
-
-# Forecast Accuracy (fct_renewal_forecast_accuracy)
-LOOKBACK = "60 days"  # forecast_lookback_days
-FLAGGED = "Flagged ≥60d"  # forecast_lookback_days
-
-ALERT_TYPES = {
-    "band_transition": "Band change",
-    "score_drop": "Score down 15+ points in 30 days",  # alert_score_drop_points, alert_score_drop_days
-    "severe_score_drop": "Score down 25+ points in 30 days",  # alert_severe_score_drop_points
-    "churn_probability_rise": "Churn probability up 20+ points",  # alert_probability_rise
-    "component_stale": "Component went stale",
-}
+DIRECTIONS = {"worsened": "▼ worsened", "improved": "▲ improved"}
 SEVERITY_ORDER = ["critical", "high", "medium", "low"]
-SLA_STATUSES = {"met": "met", "missed": "missed", "open": "open"}
 
 # Alerts: fct_intervention_metrics' metrics, label and how the value reads.
 INTERVENTION_METRICS = {
@@ -62,12 +32,12 @@ INTERVENTION_METRICS = {
     "churn_alerted_30d_share": ("Churns alerted 30+ days ahead", "percent"),
     "false_alert_rate": ("False alerts (renewed without any action)", "percent"),
 }
-DIRECTIONS = {"worsened": "▼ worsened", "improved": "▲ improved"}
+QBR_LOGGED_IN = {"salesforce": "Salesforce", "hubspot": "HubSpot", "both": "Salesforce and HubSpot"}
 
 # fct_score_validation's metrics: label and how the value reads.
 VALIDATION_METRICS = {
     "accuracy": ("Accuracy (churned accounts flagged at risk)", "percent"),
-    "surprise_churn_rate": ("Surprise churn rate (churned while healthy)", "percent"),
+    "surprise_churn_rate": ("Surprise churn rate (churned while not at risk)", "percent"),
     "false_positive_rate": ("False-positive rate", "percent"),
     "score_outcome_correlation": ("Score–outcome correlation", "ratio"),
     "auc": ("AUC", "ratio"),
@@ -75,6 +45,117 @@ VALIDATION_METRICS = {
     "calibration_error": ("Calibration error of the churn probability", "ratio"),
     "median_lead_time_days": ("Median early-warning lead time", "days"),
 }
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The labels of one published build, worded from the vars it used (`configuration`: name → value).
+    A var the publication does not carry is named instead of a number, never guessed."""
+
+    configuration: Mapping[str, str]
+
+    @classmethod
+    def of(cls, published: Published) -> Labels:
+        if CONFIGURATION not in published.tables():
+            return cls({})
+        rows = published.query(f"select name, value from {CONFIGURATION}")
+        return cls(dict(zip(rows["name"], rows["value"], strict=True)))
+
+    def value(self, var: str) -> str:
+        return self.configuration.get(var, var)
+
+    def days(self, var: str) -> str:
+        """'30 days', or 'usage_window_days days' when the publication does not say."""
+        return f"{self.value(var)} days"
+
+    def items(self, var: str) -> str:
+        """A list var as prose: 'At Risk or Critical'."""
+        values = [item.strip() for item in self.value(var).split(",")]
+        return " or ".join([", ".join(values[:-1]), values[-1]] if len(values) > 1 else values)
+
+    def points(self, var: str) -> str:
+        """A probability var (0.2) as percentage points ('20'), or the var's name."""
+        try:
+            return f"{100 * float(self.configuration[var]):g}"
+        except (KeyError, ValueError):
+            return var
+
+    def measure(self, component: str) -> tuple[str, str]:
+        """The headline raw measure of a component (fct_account_health_components.raw_value) and how it reads."""
+        return {
+            "churn_risk": ("retention likelihood", "percent"),
+            "usage": (f"seat utilisation ({self.days('usage_window_days')})", "percent"),
+            "health_check_cadence": ("days since the last health check", "days"),
+            "onboarding": ("days from contract start to onboarding kickoff", "days"),
+            "insider_calls": (f"Insider calls in {self.days('insider_calls_window_days')}", "count"),
+            "qbr_cadence": ("days since the last QBR (Salesforce or HubSpot)", "days"),
+            "pipeline": ("open expansion pipeline as a share of ARR", "percent"),
+            "tenure": ("months as a customer", "count"),
+            "csat": ("NPS", "count"),
+        }.get(component, ("raw measure", "count"))
+
+    # Account drill (fct_cs_account_summary)
+    @property
+    def health_checks_in_cadence_window(self) -> str:
+        return f"Health checks ({self.days('health_check_window_days')})"
+
+    # CS Operations (fct_csm_leaderboard)
+    @property
+    def health_check_coverage(self) -> str:
+        return f"Health-check coverage ({self.days('health_check_coverage_days')})"
+
+    # At-Risk Accounts (fct_at_risk_accounts)
+    @property
+    def at_risk_listed(self) -> str:
+        return (
+            f"Customers at risk (in the {self.items('at_risk_bands')} band) or at "
+            f"{self.items('at_risk_risk_levels')} churn risk, the most revenue at risk first."
+        )
+
+    # Engagement (fct_engagement_by_segment, fct_account_email_engagement, fct_account_usage)
+    @property
+    def email_heading(self) -> str:
+        return f"E-mail engagement (HubSpot, last {self.days('email_window_days')})"
+
+    @property
+    def qbr_coverage(self) -> str:
+        return f"QBR in the last {self.days('qbr_coverage_days')}"
+
+    @property
+    def seat_utilisation(self) -> str:
+        return f"Average seat utilisation ({self.days('usage_window_days')})"
+
+    @property
+    def usage_declining(self) -> str:
+        return f"Customers with usage down {self.value('usage_decline_pct')} %+ over {self.days('usage_window_days')}"
+
+    @property
+    def no_usage_declining(self) -> str:
+        return (
+            f"No customer's usage fell {self.value('usage_decline_pct')} % or more against the "
+            f"{self.days('usage_window_days')} before."
+        )
+
+    # Forecast Accuracy (fct_renewal_forecast_accuracy)
+    @property
+    def lookback(self) -> str:
+        return self.days("forecast_lookback_days")
+
+    @property
+    def flagged(self) -> str:
+        return f"Flagged ≥{self.lookback} ahead"
+
+    # Alerts (fct_health_alerts, fct_health_alert_summary)
+    @property
+    def alert_types(self) -> dict[str, str]:
+        drop_days = self.days("alert_score_drop_days")
+        return {
+            "band_transition": "Band change",
+            "score_drop": f"Score down {self.value('alert_score_drop_points')}+ points in {drop_days}",
+            "severe_score_drop": f"Score down {self.value('alert_severe_score_drop_points')}+ points in {drop_days}",
+            "churn_probability_rise": f"Churn probability up {self.points('alert_probability_rise')}+ points",
+            "component_stale": "Component went stale",
+        }
 
 
 def choices(values: object, order: list[str]) -> list[str]:

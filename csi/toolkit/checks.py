@@ -14,7 +14,7 @@ def raise_first_input_error(con: duckdb.DuckDBPyConnection, tool: str, output_fo
     row = con.execute(
         f"""
         select customer_index, customer_label, field, problem
-        from marts.{INPUT_ERRORS}
+        from toolkit.{INPUT_ERRORS}
         where tool = ? and (output_format = 'any' or output_format = ?)
         order by customer_index, field_order
         limit 1

@@ -26,15 +26,16 @@ import duckdb
 from csi.paths import PROJECT_DIR
 
 DATABASE = "csi_toolkit"
-# The portfolio models: everything downstream of the loaded file (source `toolkit`) and what they
-# read besides it (parameters, seeds). The warehouse's
-# own toolkit marts (fct_toolkit_health, ...) share the scoring macros but read the warehouse, so
-# they are not part of it.
-SELECTION = ["@source:toolkit"]
-# What the compiled SQL is made of: the portfolio models live under the two toolkit folders and call
-# only these macros (other files change without touching it, and need no recompile).
-SOURCES = ["models/intermediate/toolkit", "models/marts/toolkit", "seeds/toolkit", "macros/toolkit",
-           "macros/cross_database.sql", "macros/generate_schema_name.sql", "dbt_project.yml"]
+# The portfolio models and what they read besides the loaded file (the toolkit's seeds and
+# parameters): selectors.yml names them. The warehouse's nightly toolkit scores (fct_toolkit_health,
+# ...) share the scoring macros but read the warehouse, so they are not part of it.
+SELECTOR = "toolkit_portfolio"
+# What the compiled SQL is made of: the portfolio models, the toolkit's shared parameters, seeds and
+# macros, and the few project files that shape them (other files change without touching it, and
+# need no recompile).
+SOURCES = ["models/staging/toolkit", "models/intermediate/toolkit_portfolio", "models/marts/toolkit_portfolio",
+           "models/intermediate/toolkit/int_toolkit__parameters.sql", "seeds/toolkit", "macros/toolkit",
+           "macros/cross_database.sql", "macros/generate_schema_name.sql", "dbt_project.yml", "selectors.yml"]
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def _compile(project_dir: Path, bundle: Path) -> None:
     try:
         with contextlib.redirect_stdout(sys.stderr):
             result = dbtRunner().invoke([
-                "compile", "--select", *SELECTION, "--project-dir", str(project_dir),
+                "compile", "--selector", SELECTOR, "--project-dir", str(project_dir),
                 "--profiles-dir", str(project_dir), "--target-path", str(work / "target"),
                 "--log-path", str(work / "logs"), "--quiet", "--no-use-colors",
             ])
@@ -142,8 +143,10 @@ def _compile(project_dir: Path, bundle: Path) -> None:
 
 
 def _ordered_nodes(manifest: dict, compiled: set[str]) -> list[Node]:
-    selected = {unique_id: manifest["nodes"][unique_id] for unique_id in compiled
-                if manifest["nodes"].get(unique_id, {}).get("resource_type") == "model"}
+    # An ephemeral model is compiled into the models that read it: nothing of its own to create.
+    selected = {unique_id: node for unique_id in compiled
+                if (node := manifest["nodes"].get(unique_id, {})).get("resource_type") == "model"
+                and node["config"]["materialized"] != "ephemeral"}
     for node in list(selected.values()):
         for parent in node["depends_on"]["nodes"]:
             if manifest["nodes"].get(parent, {}).get("resource_type") == "seed":

@@ -1,7 +1,8 @@
 """Print the toolkit models' results exactly as the toolkit's original scripts print them.
 
-Every number and text comes from the marts in models/marts/toolkit; this module only lays them out
-(the scripts' report layout, Python's own float and JSON formatting, so the bytes match).
+Every number and text comes from the portfolio marts (models/marts/toolkit_portfolio); this module
+only lays them out (the scripts' report layout, Python's own float and JSON formatting, so the bytes
+match).
 """
 
 from __future__ import annotations
@@ -85,10 +86,10 @@ select
     h.relationship_score, h.relationship_weight_label, h.relationship_classification,
     h.usage_trend, h.engagement_trend, h.support_trend, h.relationship_trend, h.overall_trend,
     r.recommendations
-from marts.fct_toolkit_portfolio_health as h
+from toolkit.fct_toolkit_portfolio_health as h
 left join (
     select customer_index, list(recommendation order by recommendation_number) as recommendations
-    from marts.fct_toolkit_portfolio_health_recommendations
+    from toolkit.fct_toolkit_portfolio_health_recommendations
     group by customer_index
 ) as r on h.customer_index = r.customer_index
 order by h.customer_index
@@ -101,7 +102,7 @@ _ARROWS = {"improving": "+", "declining": "-", "stable": "=", "no_data": "?"}
 def health(con: duckdb.DuckDBPyConnection, output_format: str) -> Iterator[str]:
     summary = con.execute(
         "select total_customers, average_score, green_count, yellow_count, red_count "
-        "from marts.fct_toolkit_portfolio_health_summary"
+        "from toolkit.fct_toolkit_portfolio_health_summary"
     ).fetchone()
     total, average, green, yellow, red = summary
     labels = dict(con.execute("select classification, label from seeds.toolkit_health_classifications").fetchall())
@@ -202,13 +203,13 @@ select
     c.risk_score, c.raw_score, c.risk_tier, c.risk_label, c.urgency_multiplier, c.days_to_renewal,
     c.usage_decline_score, c.engagement_drop_score, c.support_issues_score, c.relationship_signals_score,
     c.commercial_factors_score
-from marts.fct_toolkit_portfolio_churn_risk as c
+from toolkit.fct_toolkit_portfolio_churn_risk as c
 order by c.report_rank
 """
 
 _WARNINGS_SQL = """
 select customer_index, severity, signal
-from marts.fct_toolkit_portfolio_churn_warnings
+from toolkit.fct_toolkit_portfolio_churn_warnings
 order by customer_index, warning_number
 """
 
@@ -226,13 +227,13 @@ _GROUPS = ["usage_decline", "engagement_drop", "support_issues", "relationship_s
 def churn(con: duckdb.DuckDBPyConnection, output_format: str) -> Iterator[str]:
     summary = con.execute(
         "select total_customers, critical_count, high_count, medium_count, low_count, arr_at_risk_is_float, "
-        "total_arr_at_risk_integer, total_arr_at_risk_float from marts.fct_toolkit_portfolio_churn_summary"
+        "total_arr_at_risk_integer, total_arr_at_risk_float from toolkit.fct_toolkit_portfolio_churn_summary"
     ).fetchone()
     total, critical, high, medium, low, is_float, arr_int, arr_float = summary
     arr_at_risk = arr_float if is_float else int(arr_int)
     weights = dict(con.execute("select signal_group, weight_label from seeds.toolkit_churn_signal_groups").fetchall())
     playbooks: dict[str, list[str]] = {}
-    for tier, _step, action in con.execute("select distinct risk_tier, step, action from marts.fct_toolkit_portfolio_churn_actions order by risk_tier, step").fetchall():
+    for tier, _step, action in con.execute("select distinct risk_tier, step, action from toolkit.fct_toolkit_portfolio_churn_actions order by risk_tier, step").fetchall():
         playbooks.setdefault(tier, []).append(action)
     warnings_by_customer = _warnings(con)
     rows = ((*row[1:], warnings_by_customer.get(row[0])) for row in _rows(con, _CHURN_SQL))
@@ -318,7 +319,7 @@ select
     e.segment, e.arr_type, e.arr, e.arr_json, e.total_modules, e.adopted_modules, e.adoption_rate,
     e.avg_usage_pct, e.seat_utilisation, e.current_tier, e.departments_covered, e.departments_potential,
     e.total_estimated_revenue, e.opportunity_count
-from marts.fct_toolkit_portfolio_expansion as e
+from toolkit.fct_toolkit_portfolio_expansion as e
 order by e.report_rank
 """
 
@@ -327,7 +328,7 @@ _OPPORTUNITIES_SQL = """
 select
     customer_index, opportunity_type, category, target_tier, module, department, estimated_revenue,
     effort, priority_score, rationale
-from marts.fct_toolkit_portfolio_expansion_opportunities
+from toolkit.fct_toolkit_portfolio_expansion_opportunities
 order by customer_index, priority_rank
 """
 
@@ -352,7 +353,7 @@ select
         || '       ' || coalesce(o.rationale, 'None'),
         chr(10) order by o.priority_rank
     ) as lines
-from marts.fct_toolkit_portfolio_expansion_opportunities as o
+from toolkit.fct_toolkit_portfolio_expansion_opportunities as o
 inner join toolkit_titles as kind on o.opportunity_type = kind.name
 inner join toolkit_titles as category on replace(o.category, '_', ' ') = category.name
 inner join toolkit_titles as effort on o.effort = effort.name
@@ -363,9 +364,9 @@ group by o.customer_index
 def _opportunity_lines(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
     """Each customer's opportunities as the text report prints them (lines without the last newline)."""
     names = con.execute(
-        "select opportunity_type from marts.fct_toolkit_portfolio_expansion_opportunities "
-        "union select replace(category, '_', ' ') from marts.fct_toolkit_portfolio_expansion_opportunities "
-        "union select effort from marts.fct_toolkit_portfolio_expansion_opportunities"
+        "select opportunity_type from toolkit.fct_toolkit_portfolio_expansion_opportunities "
+        "union select replace(category, '_', ' ') from toolkit.fct_toolkit_portfolio_expansion_opportunities "
+        "union select effort from toolkit.fct_toolkit_portfolio_expansion_opportunities"
     ).fetchall()
     con.execute("create or replace temp table toolkit_titles (name varchar, title varchar)")
     con.executemany("insert into toolkit_titles values (?, ?)", [(name, name.title()) for (name,) in names])
@@ -375,7 +376,7 @@ def _opportunity_lines(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
 def expansion(con: duckdb.DuckDBPyConnection, output_format: str) -> Iterator[str]:
     total, revenue, has_opportunities, opportunities = con.execute(
         "select total_customers, total_estimated_revenue, has_opportunities, total_opportunities "
-        "from marts.fct_toolkit_portfolio_expansion_summary"
+        "from toolkit.fct_toolkit_portfolio_expansion_summary"
     ).fetchone()
     total_revenue = revenue if has_opportunities else 0
     found_by_customer = _opportunities(con) if output_format == "json" else _opportunity_lines(con)

@@ -1,4 +1,4 @@
--- Python's number semantics for the customer-success toolkit (models/marts/toolkit): the toolkit's
+-- Python's number semantics for the customer-success toolkit (models/*/toolkit*): the toolkit's
 -- scripts round with round(x, n) (half to even on the exact binary value) and print floats with
 -- repr() and format specs. These macros reproduce them in portable double arithmetic, so the
 -- warehouse gives byte-identical numbers. Valid for |x * 10^n| < 2^52 (the loader bounds inputs).

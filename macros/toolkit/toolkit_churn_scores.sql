@@ -1,8 +1,8 @@
 -- The toolkit's churn risk for each customer of `customers` (a relation shaped like
--- int_toolkit__customers): the five signal-group scores, the weighted raw score, the days to
+-- int_toolkit_portfolio__customers): the five signal-group scores, the weighted raw score, the days to
 -- renewal counted from the as-of date `as_of_query` selects (one row, column as_of_date) and
 -- their urgency multiplier, the adjusted risk score and its tier. One implementation for the
--- loaded portfolio (int_toolkit__churn_scores) and the warehouse's accounts.
+-- loaded portfolio (int_toolkit_portfolio__churn_scores) and the warehouse's accounts.
 
 {% macro toolkit_churn_scores(customers, as_of_query) %}
 {%- set renewal_pattern = "'^([0-9]{4})-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12][0-9]|0[1-9]|[1-9]| [1-9])'" %}

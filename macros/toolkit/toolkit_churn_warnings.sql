@@ -1,5 +1,5 @@
 -- The churn risk analyzer's warning signals for each customer of `customers` (shaped like
--- int_toolkit__customers), from its `churn_scores` (toolkit_churn_scores), one row per warning,
+-- int_toolkit_portfolio__customers), from its `churn_scores` (toolkit_churn_scores), one row per warning,
 -- numbered in the analyzer's order: by severity, highest first, then as raised. One
 -- implementation for the loaded portfolio and the warehouse's accounts.
 

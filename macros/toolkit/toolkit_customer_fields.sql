@@ -1,7 +1,7 @@
 -- Every field the toolkit's three scripts read from a customer object, and how each is read:
 -- 'number' (booleans count 1/0), 'string', 'flag' (Python truthiness), 'echo' (printed back as
 -- given) or 'json' (kept as JSON). Top-level fields, then each container object with its leaves.
--- int_toolkit__customers unpacks a portfolio's JSON into these columns and
+-- int_toolkit_portfolio__customers unpacks a portfolio's JSON into these columns and
 -- int_toolkit__warehouse_customers shapes the warehouse's accounts into the same ones.
 
 {% macro toolkit_customer_fields() %}

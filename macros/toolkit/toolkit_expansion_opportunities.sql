@@ -1,7 +1,7 @@
 -- Every expansion opportunity the toolkit finds for each customer of `customers` (shaped like
--- int_toolkit__customers), with the members of its lists (`list_members`, shaped like
--- int_toolkit__list_members) and its product modules (`product_modules`, shaped like
--- int_toolkit__product_modules), in the order the scorer finds them (seats, tier upgrade,
+-- int_toolkit_portfolio__customers), with the members of its lists (`list_members`, shaped like
+-- int_toolkit_portfolio__list_members) and its product modules (`product_modules`, shaped like
+-- int_toolkit_portfolio__product_modules), in the order the scorer finds them (seats, tier upgrade,
 -- modules, departments), with its revenue, effort, priority score and rationale. One
 -- implementation for the loaded portfolio and the warehouse's accounts.
 

@@ -1,4 +1,4 @@
--- The expansion potential of each customer of `customers` (shaped like int_toolkit__customers),
+-- The expansion potential of each customer of `customers` (shaped like int_toolkit_portfolio__customers),
 -- as the expansion opportunity scorer reports it, from its `opportunities`
 -- (toolkit_expansion_opportunities), `product_modules` and `list_members`: adoption summary,
 -- total estimated revenue and opportunity count; report_rank gives the scorer's order (total

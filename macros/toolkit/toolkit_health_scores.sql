@@ -1,9 +1,9 @@
 -- The toolkit's health score for each customer of `customers` (a relation shaped like
--- int_toolkit__customers: the loaded portfolio, or the warehouse's accounts): the four dimension
+-- int_toolkit_portfolio__customers: the loaded portfolio, or the warehouse's accounts): the four dimension
 -- scores (usage, engagement, support, relationship) against the segment's benchmarks, the weighted
 -- overall score, the green/yellow/red classification against the segment's thresholds, the trend
 -- of each against the previous period, and which recommendation rules fire.
--- One implementation for both: int_toolkit__health_scores and int_toolkit__warehouse_health_scores.
+-- One implementation for both: int_toolkit_portfolio__health_scores and int_toolkit__warehouse_health_scores.
 
 {% macro toolkit_health_scores(customers) %}
 {%- set dimension_weights = ['usage', 'engagement', 'support', 'relationship'] %}

@@ -1,5 +1,5 @@
 -- Customers for the toolkit's scoring macros from SQL instead of JSON: the same columns
--- int_toolkit__customers unpacks from a portfolio file (customer_index and customer_position
+-- int_toolkit_portfolio__customers unpacks from a portfolio file (customer_index and customer_position
 -- aside), in the same order and with the same meaning, so the one implementation of each score
 -- reads either.
 

@@ -1,4 +1,4 @@
-{#- The columns int_toolkit__customers derives from one JSON field: <name>_type ('MISSING' when the
+{#- The columns int_toolkit_portfolio__customers derives from one JSON field: <name>_type ('MISSING' when the
     key is absent, else the JSON type) and, by kind, <name> (a number: booleans count 1/0; a string;
     or a flag: Python truthiness), <name>_text (how Python's str() prints a number) and
     <name>_json (the JSON text, numbers as Python writes them). -#}

@@ -55,8 +55,19 @@ def generated_dirty(tmp_path_factory: pytest.TempPathFactory) -> Generated:
 @pytest.fixture(scope="session")
 def history_warehouse(tmp_path_factory: pytest.TempPathFactory):
     """The demo in small: 500 accounts with 1 % bad rows, 400 nights of replayed history (weekly,
-    nightly for the last week) and a full build as of its today. Shared by the marts, quality-gate
-    and dashboard tests: read it, never change it (copy the file first to change it)."""
+    nightly for the last week) and a full build as of its today with every unit test (the `ci`
+    selector: the one build of the suite that runs them). Shared by the marts, quality-gate and
+    dashboard tests: read it, never change it (copy the file first to change it)."""
     from tests.python.warehouse import build_warehouse
 
-    return build_warehouse(tmp_path_factory.mktemp("history"), accounts=500, dirty_rate=0.01, history_days=400)
+    return build_warehouse(tmp_path_factory.mktemp("history"), accounts=500, dirty_rate=0.01, history_days=400,
+                           unit_tests=True)
+
+
+@pytest.fixture(scope="session")
+def fresh_warehouse(tmp_path_factory: pytest.TempPathFactory):
+    """150 accounts as `csi generate` and `csi load` land them, then a plain `dbt build` (nothing
+    selected or excluded, no seeds loaded first). Read it, never change it."""
+    from tests.python.warehouse import build_warehouse
+
+    return build_warehouse(tmp_path_factory.mktemp("fresh"), accounts=150, dirty_rate=0.0)

@@ -4,7 +4,8 @@ the incremental activity index equals a full refresh.
 
 The expectations re-derive every measure here, in Python, from the staged sources (activities are
 re-classified from the activity_type_map seed); only the set of customers on the as-of date, the
-health score and the HubSpot company-to-account links are read from the models that own them."""
+health score and the HubSpot company-to-account links are read from the models that own them. A QBR
+is one definition everywhere: a Salesforce QBR or a HubSpot meeting titled QBR, one a day."""
 
 from __future__ import annotations
 
@@ -101,6 +102,18 @@ def hubspot_qbrs(wh: BuiltWarehouse) -> pl.DataFrame:
 
 
 @pytest.fixture(scope="module")
+def qbr_days(activities: pl.DataFrame, hubspot_qbrs: pl.DataFrame) -> pl.DataFrame:
+    """Every day an account held a QBR, logged in Salesforce, HubSpot or both."""
+    salesforce = activities.filter(pl.col("activity_type") == "qbr").select(
+        "account_id", pl.col("activity_date").alias("day"), pl.lit("salesforce").alias("logged_in"))
+    hubspot = hubspot_qbrs.select(
+        "account_id", pl.col("engagement_date").alias("day"), pl.lit("hubspot").alias("logged_in"))
+    return pl.concat([salesforce, hubspot]).group_by("account_id", "day").agg(
+        pl.when(pl.col("logged_in").n_unique() > 1).then(pl.lit("both")).otherwise(pl.col("logged_in").first())
+        .alias("logged_in"))
+
+
+@pytest.fixture(scope="module")
 def messages(wh: BuiltWarehouse) -> pl.DataFrame:
     """One row per campaign and recipient with an event in the 90 days, attributed to one account."""
     since = days_before(wh.today, WINDOW["email"])
@@ -130,12 +143,11 @@ def messages(wh: BuiltWarehouse) -> pl.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def expected_flags(wh, customers, activities, hubspot_qbrs, messages) -> pl.DataFrame:
+def expected_flags(wh, customers, activities, qbr_days, messages) -> pl.DataFrame:
     """Per customer: each KPI due and met, computed from the sources."""
     today = wh.today
     hc = per_account(activities, "health_check", days_before(today, WINDOW["health_check"]))
-    sf_qbr = per_account(activities, "qbr", days_before(today, WINDOW["qbr"]))
-    hs_qbr = hubspot_qbrs.filter(pl.col("engagement_date") > days_before(today, WINDOW["qbr"]))
+    recent_qbrs = qbr_days.filter(pl.col("day") > days_before(today, WINDOW["qbr"]))
     kickoffs = activities.filter(pl.col("activity_type") == "onboarding_kickoff").group_by("account_id").agg(
         pl.col("activity_date").min().alias("kickoff"))
     trainings = activities.filter(pl.col("activity_type") == "training").join(
@@ -148,7 +160,7 @@ def expected_flags(wh, customers, activities, hubspot_qbrs, messages) -> pl.Data
     valued = set(messages.filter(pl.col("value_driven") & ~pl.col("bounced"))["account_id"])
     rows = []
     lookups = {
-        "hc": set(hc["account_id"]), "qbr": set(sf_qbr["account_id"]) | set(hs_qbr["account_id"]),
+        "hc": set(hc["account_id"]), "qbr": set(recent_qbrs["account_id"]),
         "kickoff": dict(kickoffs.iter_rows()), "training": dict(trainings.iter_rows()),
         "renewal": dict(renewal.iter_rows()),
     }
@@ -180,20 +192,23 @@ def expected_flags(wh, customers, activities, hubspot_qbrs, messages) -> pl.Data
 
 def test_cs_kpis_match_the_sources(wh, expected_flags) -> None:
     marts = {row[0]: row[1:] for row in wh.query(
-        "select kpi_code, numerator, denominator, coverage, target, vs_target, meets_target from marts.fct_cs_kpis")}
-    targets = {row["kpi_code"]: float(row["target"]) for row in seed("cs_kpi_targets")}
-    flags = {"health_check_coverage_30d": "health_check", "qbr_coverage_120d": "qbr",
-             "onboarding_kickoff_14d": "kickoff", "training_completed_30d": "training",
-             "renewal_opportunity_120d": "renewal", "value_email_coverage_90d": "value_email"}
+        "select kpi_code, numerator, denominator, coverage, target, vs_target, meets_target, kpi, window_days "
+        "from marts.fct_cs_kpis")}
+    targets = {row["kpi_code"]: row for row in seed("cs_kpi_targets")}
+    flags = {"health_check_coverage": ("health_check", "health_check"), "qbr_coverage": ("qbr", "qbr"),
+             "onboarding_kickoff": ("kickoff", "kickoff"), "training_completed": ("training", "training"),
+             "renewal_opportunity": ("renewal", "renewal"), "value_email_coverage": ("value_email", "email")}
     assert set(marts) == set(flags) == set(targets)
-    for code, flag in flags.items():
+    for code, (flag, window) in flags.items():
         met, due = int(expected_flags[f"{flag}_met"].sum()), int(expected_flags[f"{flag}_due"].sum())
-        numerator, denominator, coverage, target, vs_target, meets_target = marts[code]
+        numerator, denominator, coverage, target, vs_target, meets_target, kpi, window_days = marts[code]
+        assert window_days == WINDOW[window], code
+        assert kpi == targets[code]["kpi"].format(days=WINDOW[window], segments="enterprise and mid-market"), code
         assert (numerator, denominator) == (met, due), code
         assert due > 0 and 0 < met <= due, f"{code}: the demo data should exercise the KPI"
-        assert coverage == pytest.approx(met / due) and target == targets[code]
-        assert vs_target == pytest.approx(met / due - targets[code], abs=1e-6)
-        assert meets_target == (met / due >= targets[code]), code
+        assert coverage == pytest.approx(met / due) and target == float(targets[code]["target"])
+        assert vs_target == pytest.approx(met / due - target, abs=1e-6)
+        assert meets_target == (met / due >= target), code
 
 
 def test_csm_leaderboard_matches_the_sources(wh, expected_flags) -> None:
@@ -203,7 +218,7 @@ def test_csm_leaderboard_matches_the_sources(wh, expected_flags) -> None:
         pl.col("csm_owner_id").fill_null("unassigned")
     ).group_by("csm_owner_id").agg(
         pl.len().alias("accounts"),
-        (pl.col("health_check_met").sum() / pl.len()).alias("coverage"),
+        (pl.col("health_check_met").sum() / pl.col("health_check_due").sum()).alias("coverage"),
         pl.col("kickoff_met").sum().alias("on_time"), pl.col("kickoff_due").sum().alias("due"),
         pl.col("health_score").mean().alias("score"), pl.col("arr").sum().alias("arr"),
         pl.col("revenue_at_risk").fill_null(0).sum().alias("at_risk"),
@@ -213,18 +228,19 @@ def test_csm_leaderboard_matches_the_sources(wh, expected_flags) -> None:
     assert actual["accounts"].to_list() == expected["accounts"].to_list()
     assert actual["csm_name"].to_list() == expected["user_name"].fill_null("Unassigned").to_list()
     for got, want in zip(actual.iter_rows(named=True), expected.iter_rows(named=True)):
-        assert got["health_check_coverage_30d"] == pytest.approx(want["coverage"])
+        assert got["health_check_coverage"] == pytest.approx(want["coverage"])
         assert got["onboarded_on_time"] == (pytest.approx(want["on_time"] / want["due"]) if want["due"] else None)
         assert got["average_health_score"] == pytest.approx(want["score"], abs=0.006)
         assert got["arr_owned"] == pytest.approx(want["arr"])
         assert got["revenue_at_risk"] == pytest.approx(want["at_risk"])
 
 
-def test_account_summary_matches_the_activity_stream(wh, customers, activities, hubspot_qbrs) -> None:
+def test_account_summary_matches_the_activity_stream(wh, customers, activities, qbr_days) -> None:
     today = wh.today
     last = {kind: dict(per_account(activities, kind).select("account_id", "last").iter_rows())
-            for kind in ("health_check", "qbr")}
-    last_hubspot_qbr = dict(hubspot_qbrs.group_by("account_id").agg(pl.col("engagement_date").max()).iter_rows())
+            for kind in ("health_check",)}
+    last_qbr = {account: (day, logged_in) for account, day, logged_in in
+                qbr_days.sort("day").group_by("account_id").agg(pl.col("day").last(), pl.col("logged_in").last()).iter_rows()}
     hc30 = dict(per_account(activities, "health_check", days_before(today, 30)).select("account_id", "n").iter_rows())
     hc90 = dict(per_account(activities, "health_check", days_before(today, 90)).select("account_id", "n").iter_rows())
     insider = dict(per_account(activities, "insider_call", days_before(today, 90)).select("account_id", "n").iter_rows())
@@ -237,20 +253,22 @@ def test_account_summary_matches_the_activity_stream(wh, customers, activities, 
     for c in customers.iter_rows(named=True):
         account, start = c["account_id"], c["first_contract_start_date"]
         row = summary[account]
-        qbrs = [d for d in (last["qbr"].get(account), last_hubspot_qbr.get(account)) if d is not None]
         trainings = activities.filter((pl.col("account_id") == account) & (pl.col("activity_type") == "training")
                                       & (pl.col("activity_date") >= start))["activity_date"]
         first_training = trainings.min() if len(trainings) else None
         assert row["last_health_check_date"] == last["health_check"].get(account), account
-        assert (row["health_checks_30d"], row["health_checks_90d"]) == (hc30.get(account, 0), hc90.get(account, 0))
-        assert row["last_qbr_date"] == (max(qbrs) if qbrs else None)
+        assert (row["health_checks_in_coverage_window"], row["health_checks_in_cadence_window"]) == (
+            hc30.get(account, 0), hc90.get(account, 0))
+        assert (row["last_qbr_date"], row["last_qbr_logged_in"]) == last_qbr.get(account, (None, None)), account
         assert row["kickoff_date"] == kickoff.get(account)
         assert row["first_training_date"] == first_training
-        assert row["is_training_completed_30d"] == (first_training is not None and (first_training - start).days <= 30)
-        assert row["insider_calls_90d"] == insider.get(account, 0)
+        assert row["is_training_completed_on_time"] == (
+            first_training is not None and (first_training - start).days <= WINDOW["training"])
+        assert row["insider_calls_in_window"] == insider.get(account, 0)
         assert row["last_csm_touch_date"] == touch.get(account)
-        trained += row["is_training_completed_30d"]
+        trained += row["is_training_completed_on_time"]
     assert trained > 0
+    assert {logged_in for _, logged_in in last_qbr.values()} == {"salesforce", "hubspot", "both"}
 
 
 def test_activity_monthly_matches_the_activity_stream(wh, activities) -> None:
@@ -266,8 +284,7 @@ def test_activity_monthly_matches_the_activity_stream(wh, activities) -> None:
     assert actual["activities"].sum() == len(activities)
 
 
-def test_email_engagement_matches_the_events(wh, customers, messages, hubspot_qbrs) -> None:
-    since = days_before(wh.today, WINDOW["email"])
+def test_email_engagement_matches_the_events(wh, customers, messages, qbr_days) -> None:
     delivered = ~pl.col("bounced")
     expected = messages.group_by("account_id").agg(
         pl.len().alias("emails_sent"), delivered.sum().alias("emails_delivered"),
@@ -277,14 +294,17 @@ def test_email_engagement_matches_the_events(wh, customers, messages, hubspot_qb
         (pl.col("value_driven") & delivered).sum().alias("value_driven_emails_delivered"),
     )
     expected = {row["account_id"]: row for row in expected.iter_rows(named=True)}
-    qbrs = hubspot_qbrs.filter(pl.col("engagement_date") > since).group_by("account_id").agg(pl.len())
+    qbrs = qbr_days.filter(pl.col("day") > days_before(wh.today, WINDOW["qbr"])).group_by("account_id").agg(pl.len())
     qbrs = dict(qbrs.iter_rows())
+    last_qbr = dict(qbr_days.group_by("account_id").agg(pl.col("day").max()).iter_rows())
     actual = frame(wh, "select * from marts.fct_account_email_engagement")
     assert sorted(actual["account_id"]) == sorted(customers["account_id"])
     checked = 0
     for row in actual.iter_rows(named=True):
         want = expected.get(row["account_id"])
-        assert row["qbr_meetings_90d"] == qbrs.get(row["account_id"], 0)
+        assert row["qbrs_in_coverage_window"] == qbrs.get(row["account_id"], 0)
+        assert row["has_qbr_coverage"] == (row["account_id"] in qbrs)
+        assert row["last_qbr_date"] == last_qbr.get(row["account_id"])
         if want is None:
             assert row["emails_sent"] == 0 and row["open_rate"] is None
             continue
@@ -318,24 +338,27 @@ def test_usage_matches_the_daily_feed(wh, customers) -> None:
     for row in actual.iter_rows(named=True):
         want = expected[row["account_id"]]
         assert (row["weekly_active_users"], row["monthly_active_users"]) == (want["w_peak"], want["m_peak"])
-        assert (row["active_user_days_30d"], row["prior_active_user_days_30d"]) == (want["m_days"], want["pm_days"])
+        assert (row["active_user_days"], row["prior_active_user_days"]) == (want["m_days"], want["pm_days"])
+        assert row["average_daily_active_users"] == pytest.approx(want["m_days"] / WINDOW["usage"])
         mom = 100 * (want["m_days"] - want["pm_days"]) / want["pm_days"] if want["pm_days"] else None
         wow = 100 * (want["w_days"] - want["pw_days"]) / want["pw_days"] if want["pw_days"] else None
         assert row["mom_change_pct"] == (pytest.approx(mom) if mom is not None else None)
         assert row["wow_change_pct"] == (pytest.approx(wow) if wow is not None else None)
         assert row["is_usage_declining"] == (mom is not None and mom <= -30)
         if want["licensed_seats"]:
-            assert row["seat_utilisation_pct"] == pytest.approx(100 * want["m_days"] / (30 * want["licensed_seats"]))
+            assert row["seat_utilisation_pct"] == pytest.approx(
+                100 * want["m_days"] / (WINDOW["usage"] * want["licensed_seats"]))
     assert 0 < actual["is_usage_declining"].sum() < len(actual)
 
 
 def test_at_risk_accounts_and_their_weekly_scores(wh) -> None:
     health = frame(wh, "select * from marts.fct_account_health")
-    expected = health.filter(pl.col("risk_level").is_in(["Critical", "High"])
-                             | pl.col("score_band").is_in(["At Risk", "Critical"]))
+    at_risk = pl.col("score_band").is_in(["At Risk", "Critical"])
+    expected = health.filter(pl.col("risk_level").is_in(["Critical", "High"]) | at_risk)
     expected = expected.sort([pl.col("revenue_at_risk").fill_null(0), pl.col("account_id")], descending=[True, False])
     actual = frame(wh, "select * from marts.fct_at_risk_accounts")
     assert actual["account_id"].to_list() == expected["account_id"].to_list()
+    assert actual["is_at_risk"].to_list() == expected.select(at_risk)["score_band"].to_list()
     assert actual["revenue_at_risk_rank"].to_list() == list(range(1, len(actual) + 1))
     assert 0 < len(actual) < len(health)
     history = frame(wh, "select account_id, health_score, cast(dbt_valid_from as date) as valid_from, "

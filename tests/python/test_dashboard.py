@@ -244,8 +244,37 @@ def test_account_drill_shows_components_history_and_activities(page, dashboard_u
     ):
         wait_for_text(page, f"Does not apply: {reason}.")
     wait_for_text(page, subject.strip())
+    # One last QBR everywhere: the date the drill shows is the one the qbr_cadence component scored.
+    (last_qbr, days_since_qbr), = history_warehouse.query(
+        "select summary.last_qbr_date, component.raw_value from marts.fct_cs_account_summary as summary "
+        "join marts.fct_account_health_components as component on summary.account_id = component.account_id "
+        f"where component.component = 'qbr_cadence' and summary.account_id = '{account_id}'"
+    )
+    if last_qbr is not None:
+        assert days_since_qbr == (history_warehouse.today - last_qbr).days
+        wait_for_text(page, f"Last QBR\n{last_qbr.day} {last_qbr:%b %Y}")
+    (checks, window), = history_warehouse.query(
+        "select summary.health_checks_in_cadence_window, configuration.value from marts.fct_cs_account_summary as summary, "
+        f"marts.dim_configuration as configuration where summary.account_id = '{account_id}' "
+        "and configuration.name = 'health_check_window_days'"
+    )
+    wait_for_text(page, f"Health checks ({window} days)\n{checks}")
     assert page.locator("[data-testid='stVegaLiteChart']").count() >= 1  # the score history
     screenshot(page, "3_account_drill")
+
+
+def test_labels_name_the_windows_of_the_build_and_never_guess_one():
+    from csi.dashboard.labels import Labels
+
+    built = Labels({"usage_window_days": "28", "alert_probability_rise": "0.25", "at_risk_bands": "At Risk, Critical",
+                    "at_risk_risk_levels": "Critical, High"})
+    assert built.measure("usage") == ("seat utilisation (28 days)", "percent")
+    assert built.seat_utilisation == "Average seat utilisation (28 days)"
+    assert built.alert_types["churn_probability_rise"] == "Churn probability up 25+ points"
+    assert "in the At Risk or Critical band) or at Critical or High churn risk" in built.at_risk_listed
+    unknown = Labels({})
+    assert unknown.qbr_coverage == "QBR in the last qbr_coverage_days days"
+    assert unknown.alert_types["churn_probability_rise"] == "Churn probability up alert_probability_rise+ points"
 
 
 def test_an_unknown_account_id_is_named_and_the_picker_still_opens_an_account(page, dashboard_url, history_warehouse):

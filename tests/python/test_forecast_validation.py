@@ -95,7 +95,7 @@ def scored(wh: BuiltWarehouse, outcomes: pd.DataFrame) -> pd.DataFrame:
         on="contract_id",
         how="left",
     )
-    health = snapshot(wh, "snap_account_health", "account_id, weights_version, health_score")
+    health = snapshot(wh, "snap_account_health", "account_id, segment, weights_version, health_score")
     return as_of_version(health, with_probability, "account_id", "lookback")
 
 
@@ -167,10 +167,13 @@ def test_auc_and_lift_match_and_the_score_predicts_churn(wh: BuiltWarehouse, sco
     assert overall.lift_top_decile == pytest.approx(top.churned.mean() / scored.churned.mean())
     lift = frame(wh, f"select * from marts.fct_score_lift_by_decile where weights_version = '{version}' and risk_decile = 1")
     assert lift.lift.iloc[0] == pytest.approx(overall.lift_top_decile)
+    # At risk: a score below the lowest score of its segment's bands that are not at risk.
+    bands = pd.read_csv(PROJECT / "seeds" / "health" / "health_bands.csv")
+    lines = bands[~bands.band.isin(VARS["at_risk_bands"])].groupby("segment").min_score.min()
     churned = scored[scored.churned]
-    at_risk = VARS["at_risk_health_score"]
-    assert overall.accuracy == pytest.approx((churned.health_score < at_risk).mean())
-    assert overall.surprise_churn_rate == pytest.approx((churned.health_score > at_risk).mean())
+    flagged = churned.health_score < churned.segment.map(lines)
+    assert overall.accuracy == pytest.approx(flagged.mean())
+    assert overall.surprise_churn_rate == pytest.approx(1 - flagged.mean())
 
 
 

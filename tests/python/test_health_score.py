@@ -10,7 +10,7 @@ import pytest
 
 from csi.dbt import DbtProject
 from csi.load import load_directory
-from csi.replay import NIGHTLY_SELECTION, prepare_nights, rebuild_night, replaying
+from csi.replay import NIGHT_SELECTOR, rebuild_night
 from tests.python.warehouse import BuiltWarehouse, build_warehouse
 
 SCORE_COLUMNS = "account_id, health_score, computed_band, score_band, churn_probability, top_driver_1, top_driver_2, top_driver_3"
@@ -24,7 +24,8 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
 def rebuild_today(warehouse: BuiltWarehouse) -> None:
     """Tonight's sync as landed, and the score rebuilt from it."""
     load_directory(warehouse.data_dir, warehouse.path)
-    DbtProject(quiet=True).invoke(["run", "--select", *NIGHTLY_SELECTION], warehouse.today)
+    DbtProject(quiet=True).invoke(["build", "--selector", NIGHT_SELECTOR, "--exclude-resource-type", "snapshot"],
+                                  warehouse.today)
 
 
 def scores(warehouse: BuiltWarehouse) -> list[tuple]:
@@ -51,9 +52,7 @@ def test_an_earlier_as_of_date_reproduces_the_snapshotted_score(scored: BuiltWar
         f"where dbt_valid_from <= date '{night}' and (dbt_valid_to is null or dbt_valid_to > date '{night}') "
         "order by account_id"
     )
-    project = replaying()
-    prepare_nights(project, night)
-    rebuild_night(project, scored.data_dir, night, snapshot=False)
+    rebuild_night(DbtProject(quiet=True), scored.data_dir, night, snapshot=False)
     assert scores(scored) == snapshotted
     rebuild_today(scored)
 

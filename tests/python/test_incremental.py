@@ -22,6 +22,7 @@ from csi.dbt import DbtFailure, DbtProject
 from csi.generate import generate
 from csi.load import load_directory
 from csi.replay import land_night
+from csi.sources import raw_tables
 from tests.python.warehouse import use_warehouse
 
 TODAY = date(2026, 6, 30)
@@ -31,7 +32,9 @@ INCREMENTAL_MODELS = {  # and the raw table each one triages
     "staging.base_hubspot__email_events": "hubspot.email_event", "staging.base_hubspot__engagements": "hubspot.engagement",
     "staging.base_product__usage_daily": "product.usage_daily", "staging.base_support__tickets": "support.ticket",
 }
-SELECTION = ["path:models/staging", "int_activities__classified"]
+# Staging of every synced source (the toolkit's portfolio staging reads a file `csi toolkit` loads).
+SELECTION = [*(f"path:models/staging/{source}" for source in sorted({t.source for t in raw_tables()})),
+             "int_activities__classified"]
 
 
 @pytest.fixture(scope="module")

@@ -38,15 +38,14 @@ def postgres(duckdb_build: BuiltWarehouse, tmp_path_factory: pytest.TempPathFact
     with postgres_server() as server:
         os.environ.update(server.env(), CSI_TARGET="postgres", DBT_TARGET_PATH=str(root / "target"),
                           DBT_LOG_PATH=str(root / "logs"))
-        # A replayed night lands that night's sync and rebuilds the customers table, then snapshots.
-        # PostgreSQL drops the views bound to the old customers table (DuckDB's views rebind by
-        # name), so a night there rebuilds the views up to the snapshots too, with dbt's relation
-        # cache (which follows the cascade) on.
+        # A replayed night lands that night's sync, rebuilds the score's tables, then snapshots.
+        # PostgreSQL drops the views bound to a replaced table (DuckDB's views rebind by name), so
+        # a night there rebuilds every model up to the snapshots (replay_setup), views included.
         def night_on_postgres(project, data_dir, night, snapshot):
             land_postgres(server, state_on(data_dir, night))
-            project.invoke(["build", "--select", "int_accounts__customers+,+resource_type:snapshot",
-                            "resource_type:snapshot", "--exclude", "resource_type:test", "resource_type:unit_test"],
+            project.invoke(["build", "--selector", replay_module.SETUP_SELECTOR, "--exclude-resource-type", "seed"],
                            night)
+            project.invoke(["snapshot"], night)
 
         patch.setattr(replay_module, "rebuild_night", night_on_postgres)
         try:
@@ -55,7 +54,7 @@ def postgres(duckdb_build: BuiltWarehouse, tmp_path_factory: pytest.TempPathFact
             replay_module.replay(duckdb_build.data_dir, TODAY - timedelta(days=NIGHTS), TODAY - timedelta(days=1), 7,
                                  project, progress=False)
             land_postgres(server, raw_directory_tables(duckdb_build.data_dir))
-            build(project, as_of=TODAY)
+            build(project, as_of=TODAY, unit_tests=True)
             yield server
         finally:
             patch.undo()

@@ -18,22 +18,18 @@ import duckdb
 import pytest
 
 from csi.errors import UserError
-from csi.publish import DATABASE_NAME, LOCK_FILE, PARQUET_LINK, WORK_DIR, publish
+from csi.publish import DATABASE_NAME, LOCK_FILE, PARQUET_LINK, PUBLISHED_SCHEMAS, WORK_DIR, publish
 
 CSI = Path(sys.executable).with_name("csi")
 
 
-def _tables(database: Path, schemas: tuple[str, ...] = ("marts", "snapshots", "seeds")) -> dict[str, int]:
+def _tables(database: Path) -> dict[str, int]:
     with duckdb.connect(str(database), read_only=True) as con:
         names = con.execute(
             "select table_schema || '.' || table_name from information_schema.tables "
-            "where table_type = 'BASE TABLE' and table_schema in ('marts', 'snapshots', 'seeds')"
+            "where table_type = 'BASE TABLE' and list_contains(?, table_schema)", [list(PUBLISHED_SCHEMAS)]
         ).fetchall()
-        return {
-            name: con.execute(f"select count(*) from {name}").fetchall()[0][0]
-            for (name,) in names
-            if name.split(".")[0] in schemas
-        }
+        return {name: con.execute(f"select count(*) from {name}").fetchall()[0][0] for (name,) in names}
 
 
 def _parquet_rows(folder: Path) -> dict[str, int]:
@@ -46,7 +42,8 @@ def _parquet_rows(folder: Path) -> dict[str, int]:
 
 def test_publish_copies_every_mart_snapshot_and_seed_to_duckdb_and_parquet(history_warehouse, tmp_path):
     expected = _tables(history_warehouse.path)
-    assert {"marts.fct_account_health", "snapshots.snap_account_health", "seeds.health_weights"} <= set(expected)
+    assert {"marts.fct_account_health", "toolkit_scores.fct_toolkit_health", "snapshots.snap_account_health",
+            "seeds.health_weights"} <= set(expected)
 
     publication = publish(history_warehouse.path, tmp_path / "published")
 

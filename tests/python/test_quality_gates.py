@@ -52,6 +52,8 @@ def test_conventions_name_each_breach(manifest: dict, tmp_path: Path) -> None:
     source = next(iter(broken["sources"].values()))
     source["freshness"] = {"warn_after": {"count": None}, "error_after": {"count": None}}
     source["config"]["meta"] = {}
+    source["original_file_path"] = "models/intermediate/toolkit/_int_toolkit__models.yml"
+    _model(broken, "fct_toolkit_health")["schema"] = "marts"
     (tmp_path / "models" / "marts").mkdir(parents=True)
     (tmp_path / "models" / "marts" / "_marts__models.yml").touch()
     (tmp_path / "models" / "marts" / "_more__models.yml").touch()
@@ -63,6 +65,10 @@ def test_conventions_name_each_breach(manifest: dict, tmp_path: Path) -> None:
     assert "account_health (models/marts/customer_health/fct_account_health.sql): public mart without an enforced contract" in breaches
     assert "int_health__account_scores (models/intermediate/health/int_health__account_scores.sql): no primary-key test" in breaches
     assert f"source {source['source_name']}.{source['name']}: no freshness rule" in breaches
+    assert (f"source {source['source_name']}.{source['name']}: declared in "
+            "models/intermediate/toolkit/_int_toolkit__models.yml, outside models/staging") in breaches
+    assert ("fct_toolkit_health (models/marts/toolkit/fct_toolkit_health.sql): builds into schema marts, "
+            "expected toolkit_scores") in breaches
     assert "models/marts: more than one models YAML (_marts__models.yml, _more__models.yml)" in breaches
 
 

@@ -33,11 +33,6 @@ BAD_VALUES = (
     ("hubspot.email_event", "created", "31/12/2025 10:00"),  # timestamp
     ("salesforce.task", "_fivetran_synced", "yesterday"),  # the sync time of an incremental table
 )
-# What a plain `dbt build` of staging and the quality marts selects. Unit tests are left out: dbt
-# builds their source fixtures with the types the raw tables landed with, text here.
-SELECTION = ["+path:models/staging", "+int_activities__classified", "+path:models/intermediate/identity",
-             "+path:models/marts/quality"]
-PLAIN_BUILD = ["build", "--select", *SELECTION, "--exclude-resource-type", "unit_test"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +49,7 @@ class CsvWarehouse:
     csv_dir: Path
     unparseable: tuple[Unparseable, ...]
     project: DbtProject
+    health_before_full_refresh: list[tuple]
 
 
 def write_csv(data_dir: Path, csv_dir: Path, bad_values: tuple[tuple[str, str, str], ...]) -> tuple[Unparseable, ...]:
@@ -92,12 +88,21 @@ def dirty_warehouse(tmp_path_factory: pytest.TempPathFactory) -> CsvWarehouse:
     unparseable = write_csv(data_dir, csv_dir, BAD_VALUES)
     load_directory(csv_dir, warehouse)
     project = DbtProject(quiet=True)
-    project.invoke(PLAIN_BUILD, TODAY)
-    return CsvWarehouse(BuiltWarehouse(data_dir, warehouse, TODAY), csv_dir, unparseable, project)
+    # What a user types, twice: `dbt build`, then `dbt build --full-refresh` (each fails on any error).
+    project.invoke(["build"], TODAY)
+    built = BuiltWarehouse(data_dir, warehouse, TODAY)
+    health = built.query("select * from marts.fct_account_health order by account_id")
+    project.invoke(["build", "--full-refresh"], TODAY)
+    return CsvWarehouse(built, csv_dir, unparseable, project, health)
 
 
 def manifest(data_dir: Path) -> list[dict]:
     return pq.read_table(data_dir / "_manifest" / "dirty.parquet").to_pylist()
+
+
+def test_a_full_refresh_rebuilds_the_same_scores(dirty_warehouse: CsvWarehouse) -> None:
+    rebuilt = dirty_warehouse.built.query("select * from marts.fct_account_health order by account_id")
+    assert len(rebuilt) > 100 and rebuilt == dirty_warehouse.health_before_full_refresh
 
 
 def test_every_raw_row_is_accounted_for(dirty_warehouse: CsvWarehouse) -> None:

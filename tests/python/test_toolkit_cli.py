@@ -1,6 +1,6 @@
 """`csi toolkit health|churn|expansion` prints what the original scripts print, byte for byte.
 
-The oracle is the original scripts rebuilt from seed 002 (csi/toolkit/oracle.py), run in-process.
+The oracle is the original scripts rebuilt from seed 002 (tests/python/toolkit_oracle.py), run in-process.
 Random portfolios cover missing optional fields, unknown segments, zero seats, past and malformed
 renewal dates, booleans counted as numbers, negative ARR, non-ASCII names and ties in every sort.
 To keep thousands of portfolios within seconds, a batch file concatenates many random portfolios
@@ -23,8 +23,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from csi.toolkit.oracle import Oracle, build_oracle, seed_sample_input
 from csi.toolkit.run import print_report, reports
+from tests.python.toolkit_oracle import Oracle, build_oracle, seed_sample_input
 
 from .test_toolkit_oracle import requires_seeds
 

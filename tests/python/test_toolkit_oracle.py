@@ -1,4 +1,4 @@
-"""The rebuilt original scripts (csi/toolkit/oracle.py) are faithful: they compile, reproduce the
+"""The rebuilt original scripts (tests/python/toolkit_oracle.py) are faithful: they compile, reproduce the
 seed's sample output, and print the same in-process as when run as programs."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from csi.toolkit.oracle import (
+from tests.python.toolkit_oracle import (
     SCRIPTS,
     SEED_FILE_GLOB,
     SEEDS_DIR,

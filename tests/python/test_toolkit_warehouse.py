@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from csi.toolkit import load, models
-from csi.toolkit.oracle import build_oracle
 from csi.toolkit.run import reports
+from tests.python.toolkit_oracle import build_oracle
 from tests.python.warehouse import BuiltWarehouse
 
 from .test_toolkit_oracle import requires_seeds
@@ -81,28 +81,28 @@ def test_one_row_per_customer_account(wh: BuiltWarehouse) -> None:
     for mart in MARTS:
         count, accounts, dated = wh.query(
             f"select count(*), count(distinct account_id), count(*) filter (where as_of_date = date '{wh.today}') "
-            f"from marts.{mart}")[0]
+            f"from toolkit_scores.{mart}")[0]
         assert count == accounts == dated == customers, mart
 
 
 def test_scores_are_in_range_and_spread(wh: BuiltWarehouse) -> None:
-    health = rows(wh, "select * from marts.fct_toolkit_health")
+    health = rows(wh, "select * from toolkit_scores.fct_toolkit_health")
     scores = [h[f"{d}_score"] for h in health for d in ("overall", "usage", "engagement", "support", "relationship")]
     assert all(0 <= score <= 100 for score in scores)
     assert {h["classification"] for h in health} >= {"green", "yellow"}
     assert {h["trend"] for h in health} >= {"improving", "stable", "declining"}
-    churn = rows(wh, "select * from marts.fct_toolkit_churn_risk")
+    churn = rows(wh, "select * from toolkit_scores.fct_toolkit_churn_risk")
     assert all(0 <= c["risk_score"] <= 100 and c["risk_tier"] in ("critical", "high", "medium", "low") for c in churn)
     assert any(c["warnings_count"] > 0 for c in churn)
-    expansion = rows(wh, "select * from marts.fct_toolkit_expansion")
+    expansion = rows(wh, "select * from toolkit_scores.fct_toolkit_expansion")
     assert all(e["total_estimated_revenue"] >= 0 for e in expansion)
     assert {e["top_opportunity_category"] for e in expansion} >= {"seat_expansion", "tier_upgrade"}
 
 
 def test_warehouse_customers_have_the_portfolio_columns(wh: BuiltWarehouse, portfolio_file: Path) -> None:
-    """int_toolkit__warehouse_customers has exactly the columns int_toolkit__customers unpacks from a
+    """int_toolkit__warehouse_customers has exactly the columns int_toolkit_portfolio__customers unpacks from a
     file (the JSON-valued ones as JSON text)."""
-    nodes = models.needed_for(models.compiled_nodes(), ["int_toolkit__customers"])
+    nodes = models.needed_for(models.compiled_nodes(), ["int_toolkit_portfolio__customers"])
     con = models.connect()
     load.load_portfolio(con, portfolio_file, wh.today, database=models.DATABASE)
     models.run_models(con, nodes)
@@ -113,7 +113,7 @@ def test_warehouse_customers_have_the_portfolio_columns(wh: BuiltWarehouse, port
 
 
 def test_health_mart_is_what_the_toolkit_computes(wh: BuiltWarehouse, toolkit_reports: dict) -> None:
-    health = rows(wh, "select * from marts.fct_toolkit_health")
+    health = rows(wh, "select * from toolkit_scores.fct_toolkit_health")
     assert len(health) == len(toolkit_reports["health"])
     for mart in health:
         report = toolkit_reports["health"][mart["account_id"]]
@@ -127,7 +127,7 @@ def test_health_mart_is_what_the_toolkit_computes(wh: BuiltWarehouse, toolkit_re
 
 
 def test_churn_mart_is_what_the_toolkit_computes(wh: BuiltWarehouse, toolkit_reports: dict) -> None:
-    churn = rows(wh, "select * from marts.fct_toolkit_churn_risk")
+    churn = rows(wh, "select * from toolkit_scores.fct_toolkit_churn_risk")
     assert len(churn) == len(toolkit_reports["churn"])
     for mart in churn:
         report = toolkit_reports["churn"][mart["account_id"]]
@@ -142,7 +142,7 @@ def test_churn_mart_is_what_the_toolkit_computes(wh: BuiltWarehouse, toolkit_rep
 
 
 def test_expansion_mart_is_what_the_toolkit_computes(wh: BuiltWarehouse, toolkit_reports: dict) -> None:
-    expansion = rows(wh, "select * from marts.fct_toolkit_expansion")
+    expansion = rows(wh, "select * from toolkit_scores.fct_toolkit_expansion")
     assert len(expansion) == len(toolkit_reports["expansion"])
     for mart in expansion:
         report = toolkit_reports["expansion"][mart["account_id"]]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,6 +17,7 @@ class BuiltWarehouse:
     data_dir: Path
     path: Path
     today: date
+    statuses: dict[str, str] = field(default_factory=dict)  # unique id -> dbt status, of its last build
 
     def query(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.path), read_only=True) as con:
@@ -33,11 +34,14 @@ def use_warehouse(root: Path) -> Path:
 
 
 def build_warehouse(
-    root: Path, accounts: int, dirty_rate: float, select: list[str] | None = None, history_days: int = 0
+    root: Path, accounts: int, dirty_rate: float, select: list[str] | None = None, history_days: int = 0,
+    unit_tests: bool = False,
 ) -> BuiltWarehouse:
     """Generate, load, optionally replay `history_days` of nights (weekly, nightly for the last 7),
-    and build as of TODAY with a plain `dbt build` (what a user types: dbt's own selection, no
-    seeds loaded first), into a warehouse under root, isolated from the user's own."""
+    and build as of TODAY with a plain `dbt build` (what a user types: dbt's default selector, no
+    seeds loaded first; `unit_tests` adds every unit test: `--selector ci`), into a warehouse under
+    root, isolated from the user's own."""
+    from csi.build import CI_SELECTOR
     from csi.dbt import DbtProject
     from csi.generate import generate
     from csi.load import load_directory
@@ -50,5 +54,6 @@ def build_warehouse(
     if history_days:
         replay(data_dir, TODAY - timedelta(days=history_days), TODAY - timedelta(days=1), 7, project, progress=False)
         load_directory(data_dir, warehouse)
-    project.invoke(["build", *(["--select", *select] if select else [])], TODAY)
-    return BuiltWarehouse(data_dir, warehouse, TODAY)
+    selection = ["--select", *select] if select else ["--selector", CI_SELECTOR] if unit_tests else []
+    results = project.invoke(["build", *selection], TODAY).results
+    return BuiltWarehouse(data_dir, warehouse, TODAY, {result.node.unique_id: str(result.status) for result in results})

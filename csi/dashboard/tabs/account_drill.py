@@ -16,7 +16,7 @@ import streamlit as st
 
 from csi.dashboard import format as fmt
 from csi.dashboard.data import Published
-from csi.dashboard.labels import ALERT_TYPES, DIRECTIONS, HEALTH_CHECKS_90D, MEASURES
+from csi.dashboard.labels import DIRECTIONS, QBR_LOGGED_IN, Labels
 from csi.dashboard.layout import available, html_table, literal, metric_row
 
 HEALTH = "marts.fct_account_health"
@@ -30,8 +30,8 @@ CANDIDATES = 200
 ACCOUNT_ALERTS = 8
 
 
-def measure(component: str, raw_value: object) -> str:
-    name, kind = MEASURES.get(component, ("raw measure", "count"))
+def measure(labels: Labels, component: str, raw_value: object) -> str:
+    name, kind = labels.measure(component)
     if not fmt.finite(raw_value):
         return f"no {name} on record"
     value = float(raw_value)
@@ -98,6 +98,7 @@ def render(published: Published) -> None:
     account_id = _pick_account(published)
     if account_id is None:
         return
+    labels = Labels.of(published)
     account = published.query(f"select * from {HEALTH} where account_id = ?", account_id).iloc[0]
     band = account["score_band"]
     moved = (
@@ -129,7 +130,7 @@ def render(published: Published) -> None:
     )
     left, right = st.columns([5, 6])
     with left:
-        _radar(components)
+        _radar(labels, components)
     with right:
         st.markdown("**Why: what each component costs the score**")
         drivers = {account["top_driver_1"], account["top_driver_2"], account["top_driver_3"]}
@@ -141,7 +142,8 @@ def render(published: Published) -> None:
                         for label in components["label"]
                     ],
                     "Raw measure": [
-                        html.escape(measure(c, v)) for c, v in zip(components["component"], components["raw_value"])
+                        html.escape(measure(labels, c, v))
+                        for c, v in zip(components["component"], components["raw_value"])
                     ],
                     "Score": components["score"].map(fmt.score),
                     "Weight": [
@@ -149,46 +151,46 @@ def render(published: Published) -> None:
                         for w, e, s in zip(components["weight"], components["effective_weight"], components["score"])
                     ],
                     "Points lost": components["points_lost"].map(fmt.score),
-                    "Why": [_why(row) for row in components.itertuples()],
+                    "Why": [_why(labels, row) for row in components.itertuples()],
                 }
             ),
             escape=False,
         )
     _score_history(published, account_id)
-    _alerts(published, account_id)
-    _recent_activities(published, account_id)
+    _alerts(published, labels, account_id)
+    _recent_activities(published, labels, account_id)
 
 
-def _why(row) -> str:
+def _why(labels: Labels, row) -> str:
     if not fmt.finite(row.score):
         reason = row.not_applicable_reason or "no data for this account"
         return html.escape(f"Does not apply: {reason}. The other weights renormalise.")
     if row.points_lost <= 0.05:  # shows as 0.0 points
-        return f"Full marks on {html.escape(MEASURES.get(row.component, ('this component',))[0])}."
+        return f"Full marks on {html.escape(labels.measure(row.component)[0])}."
     if not fmt.finite(row.raw_value):
         return html.escape(
-            f"Scores {row.score:.0f}/100 ({measure(row.component, row.raw_value)}); at "
+            f"Scores {row.score:.0f}/100 ({measure(labels, row.component, row.raw_value)}); at "
             f"{row.effective_weight:.1f}% of the score that costs {row.points_lost:.1f} points."
         )
-    sentence = measure(row.component, row.raw_value)
+    sentence = measure(labels, row.component, row.raw_value)
     return html.escape(
         f"{sentence[:1].upper() + sentence[1:]} scores {row.score:.0f}/100; at "
         f"{row.effective_weight:.1f}% of the score that costs {row.points_lost:.1f} points."
     )
 
 
-def _radar(components: pd.DataFrame) -> None:
+def _radar(labels: Labels, components: pd.DataFrame) -> None:
     applied = components[components["score"].notna()].sort_values("weight", ascending=False)
     if applied.empty:
         st.info("No component applies to this account.")
         return
-    labels = ["<br>".join(textwrap.wrap(label, 16)) for label in applied["label"]]
-    labels.append(labels[0])
+    axes = ["<br>".join(textwrap.wrap(label, 16)) for label in applied["label"]]
+    axes.append(axes[0])
     scores = list(applied["score"]) + [applied["score"].iloc[0]]
-    hover = [measure(c, v) for c, v in zip(applied["component"], applied["raw_value"], strict=True)]
+    hover = [measure(labels, c, v) for c, v in zip(applied["component"], applied["raw_value"], strict=True)]
     figure = go.Figure(
         go.Scatterpolar(
-            r=scores, theta=labels, fill="toself", name="score", text=hover + hover[:1],
+            r=scores, theta=axes, fill="toself", name="score", text=hover + hover[:1],
             hovertemplate="%{theta}: %{r:.0f}<br>%{text}",
         )
     )
@@ -233,7 +235,7 @@ def _score_history(published: Published, account_id: str) -> None:
     )
 
 
-def _alerts(published: Published, account_id: str) -> None:
+def _alerts(published: Published, labels: Labels, account_id: str) -> None:
     if ALERTS not in published.tables():
         return
     alerts = published.query(
@@ -248,7 +250,7 @@ def _alerts(published: Published, account_id: str) -> None:
         pd.DataFrame(
             {
                 "Date": alerts["alert_date"].map(fmt.day),
-                "Alert": alerts["alert_type"].map(lambda t: ALERT_TYPES.get(t, t)),
+                "Alert": alerts["alert_type"].map(lambda t: labels.alert_types.get(t, t)),
                 "What changed": alerts["detail"].fillna(fmt.MISSING),
                 "Direction": alerts["direction"].map(DIRECTIONS).fillna(fmt.MISSING),
             }
@@ -256,7 +258,7 @@ def _alerts(published: Published, account_id: str) -> None:
     )
 
 
-def _recent_activities(published: Published, account_id: str) -> None:
+def _recent_activities(published: Published, labels: Labels, account_id: str) -> None:
     st.markdown("**Recent activities**")
     if SUMMARY in published.tables():
         summary = published.query(f"select * from {SUMMARY} where account_id = ?", account_id)
@@ -265,11 +267,16 @@ def _recent_activities(published: Published, account_id: str) -> None:
             metric_row(
                 {
                     "Last health check": fmt.day(row["last_health_check_date"]),
-                    HEALTH_CHECKS_90D: fmt.number(row["health_checks_90d"]),
+                    labels.health_checks_in_cadence_window: fmt.number(row["health_checks_in_cadence_window"]),
                     "Last QBR": fmt.day(row["last_qbr_date"]),
                     "Last CSM touch": fmt.day(row["last_csm_touch_date"]),
                 }
             )
+            if isinstance(row["last_qbr_logged_in"], str):
+                st.caption(
+                    f"The last QBR was logged in {QBR_LOGGED_IN.get(row['last_qbr_logged_in'], row['last_qbr_logged_in'])}: "
+                    "QBRs count from Salesforce and HubSpot alike (the activities below are Salesforce's)."
+                )
     if ACTIVITIES not in published.tables():
         st.info(f"Not built yet: `{ACTIVITIES}` is not in the published copy.")
         return

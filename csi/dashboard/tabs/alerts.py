@@ -13,11 +13,11 @@ import streamlit as st
 from csi.dashboard import format as fmt
 from csi.dashboard.data import Published
 from csi.dashboard.labels import (
-    ALERT_TYPES,
     DIRECTIONS,
     EVERY,
     INTERVENTION_METRICS,
     SEVERITY_ORDER,
+    Labels,
     choices,
     every,
 )
@@ -41,11 +41,12 @@ def render(published: Published) -> None:
         return
     if ACTIONS in published.tables():
         queue(published)
+    alert_types = Labels.of(published).alert_types
     if DELIVERIES in published.tables():
-        withdrawn(published)
+        withdrawn(published, alert_types)
     if METRICS in published.tables():
         outcomes(published)
-    history(published)
+    history(published, alert_types)
 
 
 def queue(published: Published) -> None:
@@ -97,7 +98,7 @@ def acknowledgement(at: object, until: object) -> str:
     return f"snoozed until {fmt.day(until)}" if not pd.isna(until) else f"acknowledged {fmt.day(at)}"
 
 
-def withdrawn(published: Published) -> None:
+def withdrawn(published: Published, alert_types: dict[str, str]) -> None:
     """Alerts that were sent but no longer hold (a night rebuilt after a correction): not retracted by mail."""
     rows = published.query(f"select * from {DELIVERIES} where is_withdrawn order by alert_date desc, alert_id limit ?", ROWS)
     if rows.empty:
@@ -106,7 +107,7 @@ def withdrawn(published: Published) -> None:
     html_table(pd.DataFrame({
         "Alert": rows["alert_date"].map(fmt.day),
         "Account": rows["account_id"],
-        "Type": rows["alert_type"].map(lambda t: ALERT_TYPES.get(t, t)),
+        "Type": rows["alert_type"].map(lambda t: alert_types.get(t, t)),
         "Event": rows["event"],
         "Sent": rows["first_sent_at"].map(fmt.day),
         "Status": "withdrawn",
@@ -160,7 +161,7 @@ def show(value: object, metric: str) -> str:
     return fmt.number(value, 1)
 
 
-def history(published: Published) -> None:
+def history(published: Published, alert_types: dict[str, str]) -> None:
     """How many alerts of each type fired in a window up to the as-of date, and the latest of them."""
     st.subheader("Alerts raised")
     summary = published.query(f"select * from {SUMMARY} order by window_days, alert_type")
@@ -173,7 +174,7 @@ def history(published: Published) -> None:
         format_func=lambda d: f"Last {d} days",
     )
     types = middle.multiselect(
-        "Alert type", list(dict.fromkeys(summary["alert_type"])), format_func=lambda t: ALERT_TYPES.get(t, t)
+        "Alert type", list(dict.fromkeys(summary["alert_type"])), format_func=lambda t: alert_types.get(t, t)
     )
     direction = right.selectbox(
         "Direction", ["worsened", "improved", EVERY], format_func=lambda d: "both" if d == EVERY else d
@@ -185,7 +186,7 @@ def history(published: Published) -> None:
     ]
     metric_row(
         {
-            ALERT_TYPES.get(t, t): f"{a:,} ({n:,} accounts)"
+            alert_types.get(t, t): f"{a:,} ({n:,} accounts)"
             for t, a, n in counts[["alert_type", "alerts", "accounts"]].itertuples(index=False)
         }
     )
@@ -210,10 +211,11 @@ def history(published: Published) -> None:
             {
                 "Date": rows["alert_date"].map(fmt.day),
                 "Account": [account_link(a, n) for a, n in zip(rows["account_id"], rows["account_name"])],
-                "Alert": rows["alert_type"].map(lambda t: ALERT_TYPES.get(t, t)),
+                "Alert": rows["alert_type"].map(lambda t: alert_types.get(t, t)),
                 "Severity": rows["severity"],
                 "What changed": rows["detail"].fillna(fmt.MISSING).map(html.escape),
                 "Direction": rows["direction"].map(DIRECTIONS).fillna(fmt.MISSING),
+                "At risk then": rows["is_at_risk"].map({True: "yes", False: "no"}).fillna(fmt.MISSING),
                 "Route": rows["route"],
             }
         ),

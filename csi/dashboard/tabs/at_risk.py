@@ -10,7 +10,7 @@ import streamlit as st
 
 from csi.dashboard import format as fmt
 from csi.dashboard.data import Published
-from csi.dashboard.labels import BAND_ORDER, EVERY, RISK_ORDER, SEGMENT_ORDER, choices, every
+from csi.dashboard.labels import BAND_ORDER, EVERY, RISK_ORDER, SEGMENT_ORDER, Labels, choices, every
 from csi.dashboard.layout import account_link, available, html_table, metric_row
 
 LIST = "marts.fct_at_risk_accounts"
@@ -28,6 +28,7 @@ def _options(summary: pd.DataFrame, column: str, order: list[str]) -> list[str]:
 def render(published: Published) -> None:
     if not available(published, LIST, SUMMARY):
         return
+    st.caption(Labels.of(published).at_risk_listed)
     summary = published.query(f"select * from {SUMMARY}")
     csms = summary.dropna(subset=["csm_name"]).set_index("csm_owner_id")["csm_name"].to_dict()
     columns = st.columns(4)
@@ -78,6 +79,7 @@ def render(published: Published) -> None:
                 "Top Drivers": rows["top_drivers"].fillna(fmt.MISSING).map(html.escape),
                 "Tenure": rows["tenure_months"].map(fmt.months),
                 "Band": rows["score_band"],
+                "At risk": rows["is_at_risk"].map({True: "yes", False: "churn risk only"}),
                 "CSM": rows["csm_name"].fillna(fmt.MISSING).map(html.escape),
                 f"Score, last {len(weeks)} weeks": [
                     fmt.sparkline(tuple(values)) for values in rows[weeks].itertuples(index=False)

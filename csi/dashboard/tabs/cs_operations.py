@@ -9,7 +9,7 @@ import streamlit as st
 
 from csi.dashboard import format as fmt
 from csi.dashboard.data import Published
-from csi.dashboard.labels import HEALTH_CHECK_COVERAGE_30D, SEGMENT_ORDER, choices, every
+from csi.dashboard.labels import SEGMENT_ORDER, Labels, choices, every
 from csi.dashboard.layout import available, html_table
 
 KPIS = "marts.fct_cs_kpis"
@@ -72,6 +72,7 @@ def render(published: Published) -> None:
         )
     st.subheader("CSM leaderboard")
     if available(published, LEADERBOARD):
+        labels = Labels.of(published)
         board = published.query(f"select * from {LEADERBOARD} order by revenue_at_risk desc, csm_name")
         html_table(
             pd.DataFrame(
@@ -79,7 +80,7 @@ def render(published: Published) -> None:
                     "CSM": board["csm_name"],
                     "CSM Owner ID": board["csm_owner_id"],
                     "Accounts": board["accounts"].map(fmt.number),
-                    HEALTH_CHECK_COVERAGE_30D: board["health_check_coverage_30d"].map(fmt.percent),
+                    labels.health_check_coverage: board["health_check_coverage"].map(fmt.percent),
                     "Onboarded on time": board["onboarded_on_time"].map(fmt.percent),
                     "Average health": board["average_health_score"].map(fmt.score),
                     "ARR owned": board["arr_owned"].map(fmt.money),

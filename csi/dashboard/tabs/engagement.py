@@ -9,18 +9,7 @@ import streamlit as st
 
 from csi.dashboard import format as fmt
 from csi.dashboard.data import Published
-from csi.dashboard.labels import (
-    EMAIL_HEADING,
-    EVERY,
-    NO_USAGE_DECLINING,
-    QBR_COVERAGE,
-    QBR_IN_WINDOW,
-    SEAT_UTILISATION,
-    SEGMENT_ORDER,
-    USAGE_DECLINING,
-    choices,
-    every,
-)
+from csi.dashboard.labels import EVERY, SEGMENT_ORDER, Labels, choices, every
 from csi.dashboard.layout import account_link, available, html_table, metric_row
 
 BY_SEGMENT = "marts.fct_engagement_by_segment"
@@ -31,7 +20,8 @@ DECLINING_ROWS = 20
 
 
 def render(published: Published) -> None:
-    st.subheader(EMAIL_HEADING)
+    labels = Labels.of(published)
+    st.subheader(labels.email_heading)
     if not available(published, BY_SEGMENT):
         return
     by_segment = published.query(f"select * from {BY_SEGMENT}").set_index("segment")
@@ -42,7 +32,7 @@ def render(published: Published) -> None:
         {
             "Open rate": fmt.percent(overall["open_rate"]),
             "Click rate": fmt.percent(overall["click_rate"]),
-            QBR_COVERAGE: fmt.percent(overall["qbr_coverage"]),
+            labels.qbr_coverage: fmt.percent(overall["qbr_coverage"]),
             "Value-driven e-mail coverage": fmt.percent(overall["value_driven_email_coverage"]),
         }
     )
@@ -55,7 +45,7 @@ def render(published: Published) -> None:
                 "Open rate": by_segment["open_rate"].map(fmt.percent),
                 "Click rate": by_segment["click_rate"].map(fmt.percent),
                 "Bounce rate": by_segment["bounce_rate"].map(fmt.percent),
-                QBR_COVERAGE: by_segment["qbr_coverage"].map(fmt.percent),
+                labels.qbr_coverage: by_segment["qbr_coverage"].map(fmt.percent),
                 "Value-driven coverage": by_segment["value_driven_email_coverage"].map(fmt.percent),
             }
         )
@@ -75,7 +65,7 @@ def render(published: Published) -> None:
                     "Delivered": quiet["emails_delivered"].map(fmt.number),
                     "Open rate": quiet["open_rate"].map(fmt.percent),
                     "Click rate": quiet["click_rate"].map(fmt.percent),
-                    QBR_IN_WINDOW: quiet["has_qbr_coverage"].map({True: "yes", False: "no"}),
+                    labels.qbr_coverage: quiet["has_qbr_coverage"].map({True: "yes", False: "no"}),
                 }
             ),
             escape=False,
@@ -84,8 +74,8 @@ def render(published: Published) -> None:
     st.subheader("Product usage")
     metric_row(
         {
-            SEAT_UTILISATION: fmt.percent_points(overall["average_seat_utilisation_pct"]),
-            USAGE_DECLINING: f"{int(overall['declining_usage_customers']):,}",
+            labels.seat_utilisation: fmt.percent_points(overall["average_seat_utilisation_pct"]),
+            labels.usage_declining: f"{int(overall['declining_usage_customers']):,}",
         }
     )
     if not available(published, USAGE):
@@ -96,7 +86,7 @@ def render(published: Published) -> None:
         f"order by mom_change_pct, account_id limit {DECLINING_ROWS}"
     )
     if declining.empty:
-        st.info(NO_USAGE_DECLINING)
+        st.info(labels.no_usage_declining)
         return
     html_table(
         pd.DataFrame(

@@ -9,7 +9,7 @@ import streamlit as st
 
 from csi.dashboard import format as fmt
 from csi.dashboard.data import Published
-from csi.dashboard.labels import FLAGGED, LOOKBACK
+from csi.dashboard.labels import Labels
 from csi.dashboard.layout import available, html_table
 
 FORECAST = "marts.fct_renewal_forecast_accuracy"
@@ -18,17 +18,18 @@ FORECAST = "marts.fct_renewal_forecast_accuracy"
 def render(published: Published) -> None:
     if not available(published, FORECAST):
         return
+    labels = Labels.of(published)
     cohorts = published.query(f"select * from {FORECAST} order by cohort_quarter_start")
     first = cohorts.iloc[0]  # targets and the warm-up date are the same on every row
     st.markdown(
         "Nightly snapshots of the churn model's probability per contract: for every contract whose end date "
-        f"has passed, the probability as it stood {LOOKBACK} before the end is compared with the actual renewal "
+        f"has passed, the probability as it stood {labels.lookback} before the end is compared with the actual renewal "
         f"outcome. Targets: early-warning rate ≥ {fmt.percent(first['early_warning_target'], 0)}, "
         f"forecast variance within ±{fmt.number(first['variance_target_pp'])} pp."
     )
     eligible = cohorts[cohorts["status"] == "eligible"]
     if eligible.empty:
-        st.info(f"No cohort has {LOOKBACK} of snapshot history yet: the backtest is warming up.")
+        st.info(f"No cohort has {labels.lookback} of snapshot history yet: the backtest is warming up.")
     else:
         html_table(
             pd.DataFrame(
@@ -36,7 +37,7 @@ def render(published: Published) -> None:
                     "Cohort Quarter": eligible["cohort_quarter"],
                     "Contracts": eligible["contracts"].map(fmt.number),
                     "Actually Churned": eligible["actually_churned"].map(fmt.number),
-                    FLAGGED: eligible["flagged_60d"].map(fmt.number),
+                    labels.flagged: eligible["flagged_60d"].map(fmt.number),
                     "Early-Warning Rate": [
                         fmt.status(fmt.percent(r), bool(ok)) if fmt.finite(r) else fmt.MISSING
                         for r, ok in zip(eligible["early_warning_rate"], eligible["meets_early_warning_target"])
@@ -54,7 +55,7 @@ def render(published: Published) -> None:
     st.subheader("Warm-up status")
     if pd.notna(first["eligible_from_date"]):
         st.markdown(
-            f"Contracts ending from **{fmt.day(first['eligible_from_date'])}** have {LOOKBACK} of snapshot history "
+            f"Contracts ending from **{fmt.day(first['eligible_from_date'])}** have {labels.lookback} of snapshot history "
             "behind them and are measured; earlier ones are not counted as zero. Contracts still in their renewal "
             "grace period are counted once their outcome is known."
         )

@@ -1,6 +1,7 @@
 {{ config(materialized="table") }}
--- The customers as of the as-of date: accounts with a contract in force that day, with that
--- contract's ARR and seats and the start of their first contract (the tenure and onboarding anchor).
+-- The customers as of the as-of date: accounts with a contract in force that day (of the contracts
+-- int_contracts__signed counts), with that contract's ARR and seats and the start of their first
+-- contract (the tenure and onboarding anchor).
 -- A table rebuilt each night: the health components read the as-of date from its as_of_date
 -- column, so their views stay valid from one night to the next.
 
@@ -11,23 +12,25 @@ accounts as (
 ),
 
 contracts as (
-    select * from {{ ref('stg_salesforce__contracts') }}
-    where contract_status <> 'draft'
-        and start_date <= {{ as_of_date() }}
+    select * from {{ ref('int_contracts__signed') }}
+    where counted_from_date <= {{ as_of_date() }}
+),
+
+current_ranks as (
+    select
+        account_id,
+        min(recency_rank) as recency_rank
+    from contracts
+    where end_date >= {{ as_of_date() }}
+    group by account_id
 ),
 
 contracts_in_force as (
-    select
-        contract_id,
-        account_id,
-        start_date,
-        end_date,
-        arr,
-        licensed_seats,
-        product_tier,
-        row_number() over (partition by account_id order by start_date desc, contract_id asc) as recency_rank
+    select contracts.*
     from contracts
-    where end_date >= {{ as_of_date() }}
+    inner join current_ranks
+        on contracts.account_id = current_ranks.account_id
+        and contracts.recency_rank = current_ranks.recency_rank
 ),
 
 first_contracts as (
@@ -59,7 +62,6 @@ final as (
     from accounts
     inner join contracts_in_force
         on accounts.account_id = contracts_in_force.account_id
-        and contracts_in_force.recency_rank = 1
     inner join first_contracts
         on accounts.account_id = first_contracts.account_id
 )

@@ -1,16 +1,13 @@
 -- The outcome of every contract whose end date has passed by the as-of date: renewed, expanded or
 -- contracted (by the ARR of the follow-on contract that starts within the grace period after the
 -- end) or churned (no follow-on by the end of the grace period); pending while the grace period
--- runs. Only contracts signed by the as-of date count, so an earlier date reproduces what was
--- known then.
+-- runs. The contracts that count as of the as-of date: int_contracts__signed.
 
 with
 
 contracts as (
-    select * from {{ ref('stg_salesforce__contracts') }}
-    where contract_status <> 'draft'
-        and created_date <= {{ as_of_date() }}
-        and start_date <= {{ as_of_date() }}
+    select * from {{ ref('int_contracts__signed') }}
+    where counted_from_date <= {{ as_of_date() }}
 ),
 
 ended as (

@@ -1,7 +1,9 @@
-{{ config(materialized=table_unless_replaying()) }}  {# several tests and models read it: computed once per build #}
--- Per customer, product usage in the windows the usage mart and the usage health component read:
--- active-user days (the sum of each day's distinct active users), the peak day's active users and
--- the activity counts over the last 7 and usage_window_days days and the windows just before them.
+{{ config(materialized='table') }}  {# several tests and models read it: computed once per build #}
+-- Per customer, the one home of active users, which the usage mart and the usage health component
+-- read: over the last 7 and usage_window_days days and the windows just before them, active-user
+-- days (the sum of each day's distinct active users), the peak day's active users (weekly and
+-- monthly active users) and the activity counts; the average daily active users and seat
+-- utilisation over the window; the week-over-week and month-over-month change of active-user days.
 -- The only scan of the daily usage for these marts; reads the as-of date from the customers table.
 
 {%- set month_days = var('usage_window_days') %}
@@ -56,7 +58,7 @@ windowed as (
     group by account_id
 ),
 
-final as (
+seated as (
     select
         customers.account_id,
         customers.segment,
@@ -78,6 +80,17 @@ final as (
     from customers
     left join windowed
         on customers.account_id = windowed.account_id
+),
+
+final as (
+    select
+        *,
+        {{ safe_divide('active_user_days', month_days) }} as average_daily_active_users,
+        100 * {{ safe_divide('active_user_days', month_days ~ ' * licensed_seats') }} as seat_utilisation_pct,
+        100 * {{ safe_divide('active_user_days_7d - prior_active_user_days_7d', 'prior_active_user_days_7d') }}
+            as wow_change_pct,
+        100 * {{ safe_divide('active_user_days - prior_active_user_days', 'prior_active_user_days') }} as mom_change_pct
+    from seated
 )
 
 select * from final

@@ -31,7 +31,9 @@ risk_levels as (
 composite as (
     select
         account_id,
-        100 - sum(points_lost) as health_score,
+        -- Rounded in two steps: a parallel float sum may differ in its last bits between runs, and
+        -- the band reads the rounded score, so a score at a band's edge cannot flip bands.
+        {{ round_double(round_double('cast(100 - sum(points_lost) as ' ~ type_double() ~ ')', 6), 2) }} as health_score,
         {% for component in enabled_health_components() %}
         max(case when component = '{{ component }}' then score end) as {{ component }}_score,
         {% endfor %}
@@ -108,8 +110,7 @@ final as (
         cast(customers.arr as {{ type_double() }}) as arr,
         customers.as_of_date,
         '{{ var("weights_version") }}' as weights_version,
-        -- Rounded in two steps: a parallel float sum may differ in its last bits between runs.
-        {{ round_double(round_double('cast(composite.health_score as ' ~ type_double() ~ ')', 6), 2) }} as health_score,
+        composite.health_score,
         computed.band as computed_band,
         final_band.band as score_band,
         customers.csm_sentiment,

@@ -1,4 +1,4 @@
-{{ config(tags=['health_component'], enabled=health_component_enabled('csat'), materialized=table_unless_replaying()) }}
+{{ config(tags=['health_component'], enabled=health_component_enabled('csat'), materialized='table') }}
 -- Survey sentiment over the last survey_window_days: the account's NPS (promoters minus
 -- detractors, -100 to 100) and its average training CSAT (1 to 5), from Alchemer responses
 -- attributed through the respondent's e-mail. No responses: not applicable.

@@ -1,17 +1,15 @@
 {{ config(tags=['health_component'], enabled=health_component_enabled('onboarding')) }}
 -- Onboarding execution for customers in their first onboarding_relevant_months: how many days
 -- after the first contract's start the kickoff happened, and whether training was completed within
--- onboarding_window_days. A step not yet due does not apply; a step past due and missing scores 0.
+-- onboarding_window_days (both from int_activities__account_rollup, which the KPIs share). A step
+-- not yet due does not apply; a step past due and missing scores 0.
 
 {%- set window_days = var('onboarding_window_days') %}
 
 with
 
 customers as (
-    select
-        *,
-        tenure_months < {{ var('onboarding_relevant_months') }} as is_onboarding
-    from {{ ref('int_accounts__customers') }}
+    select * from {{ ref('int_accounts__customers') }}
 ),
 
 activity as (
@@ -21,8 +19,9 @@ activity as (
 per_account as (
     select
         account_id,
+        is_onboarding,
         kickoff_date,
-        case when first_training_days_after_start <= {{ window_days }} then first_training_date end as training_date
+        case when is_training_completed_on_time then first_training_date end as training_date
     from activity
 ),
 
@@ -33,16 +32,16 @@ measured as (
         customers.first_contract_start_date,
         per_account.kickoff_date,
         per_account.training_date,
-        customers.is_onboarding,
+        per_account.is_onboarding,
         case
-            when not customers.is_onboarding then null
+            when not per_account.is_onboarding then null
             when per_account.kickoff_date is not null
                 then {{ dbt.datediff('customers.first_contract_start_date', 'per_account.kickoff_date', 'day') }}
             when {{ dbt.datediff('customers.first_contract_start_date', 'customers.as_of_date', 'day') }} > {{ window_days }}
                 then 99999
         end as kickoff_days_after_start,
         case
-            when not customers.is_onboarding then null
+            when not per_account.is_onboarding then null
             when per_account.training_date is not null then 1
             when {{ dbt.datediff('customers.first_contract_start_date', 'customers.as_of_date', 'day') }} > {{ window_days }} then 0
         end as training_completed_on_time

@@ -1,4 +1,4 @@
-{{ config(tags=['health_component'], enabled=health_component_enabled('pipeline'), materialized=table_unless_replaying()) }}
+{{ config(tags=['health_component'], enabled=health_component_enabled('pipeline'), materialized='table') }}
 -- Pipeline health: in the contract's last renewal_lead_days, how many days before the end the
 -- renewal opportunity was opened (none opened yet scores 0; outside that window it does not
 -- apply), and the open expansion pipeline as a share of ARR. Both as they stood on the as-of date.

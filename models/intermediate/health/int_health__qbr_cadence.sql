@@ -1,6 +1,7 @@
 {{ config(tags=['health_component'], enabled=health_component_enabled('qbr_cadence')) }}
--- QBR cadence: days since the last quarterly business review (never held scores as longest ago);
--- the grid is segment-specific (SMB accounts hold QBRs less often).
+-- QBR cadence: days since the last quarterly business review, logged in Salesforce or HubSpot
+-- (int_activities__account_qbrs); never held scores as longest ago. The grid is segment-specific
+-- (SMB accounts hold QBRs less often).
 
 with
 
@@ -8,19 +9,19 @@ customers as (
     select * from {{ ref('int_accounts__customers') }}
 ),
 
-activity as (
-    select * from {{ ref('int_activities__account_rollup') }}
+qbrs as (
+    select * from {{ ref('int_activities__account_qbrs') }}
 ),
 
 measured as (
     select
         customers.account_id,
         customers.segment,
-        activity.last_qbr_date,
-        {{ dbt.datediff('activity.last_qbr_date', 'customers.as_of_date', 'day') }} as days_since_last_qbr
+        qbrs.last_qbr_date,
+        {{ dbt.datediff('qbrs.last_qbr_date', 'customers.as_of_date', 'day') }} as days_since_last_qbr
     from customers
-    left join activity
-        on customers.account_id = activity.account_id
+    left join qbrs
+        on customers.account_id = qbrs.account_id
 ),
 
 {{ component_metric_scores('measured', 'qbr_cadence', ['days_since_last_qbr'], missing_as={'days_since_last_qbr': 99999}) }},

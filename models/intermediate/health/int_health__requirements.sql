@@ -1,7 +1,8 @@
 -- Every requirement a health component may name in seeds/health/health_component_requirements.csv,
 -- and whether the org's data meets it as of the as-of date: an activity type is met when some
 -- activity up to then was classified as it (an org without the classifying custom fields, or whose
--- subjects match no rule, has none); a custom field is met when some staged row carries a value (a
+-- subjects match no rule, has none; a QBR logged in HubSpot counts too, int_activities__account_qbrs);
+-- a custom field is met when some staged row carries a value (a
 -- field the org does not have is landed as NULL). Missing data is not bad data: a component whose
 -- requirement is unmet is not applicable, rather than scored as if nothing had happened.
 
@@ -17,6 +18,10 @@ as_of as (
 
 activities as (
     select * from {{ ref('int_activities__classified') }}
+),
+
+qbrs as (
+    select * from {{ ref('int_activities__account_qbrs') }}
 ),
 
 activity_type_map as (
@@ -36,10 +41,16 @@ opportunities as (
 ),
 
 classified_types as (
-    select distinct activities.activity_type
+    select activities.activity_type
     from activities
     cross join as_of
     where activities.activity_date <= as_of.as_of_date
+
+    union
+
+    select 'qbr' as activity_type
+    from qbrs
+    where qbrs.last_qbr_date is not null
 ),
 
 activity_types as (

@@ -1,10 +1,9 @@
-{{ config(tags=['health_component'], enabled=health_component_enabled('usage'), materialized=table_unless_replaying()) }}
--- Product usage over the last usage_window_days: average daily active users per licensed seat,
--- logins, saved searches and report downloads per seat, and the trend of active-user days against
--- the window before (int_engagement__account_usage, which the usage mart shares). Accounts without
--- seats or telemetry: the metric does not apply.
-
-{%- set window_days = var('usage_window_days') %}
+{{ config(tags=['health_component'], enabled=health_component_enabled('usage'), materialized='table') }}
+-- Product usage over the last usage_window_days: seat utilisation (average daily active users per
+-- licensed seat), logins, saved searches and report downloads per seat, and the trend of
+-- active-user days against the window before (month over month), all from
+-- int_engagement__account_usage, which the usage mart shares. Accounts without seats or
+-- telemetry: the metric does not apply.
 
 with
 
@@ -23,11 +22,11 @@ measured as (
         windowed.licensed_seats,
         coalesce(windowed.active_user_days, 0) as active_user_days,
         coalesce(windowed.prior_active_user_days, 0) as prior_active_user_days,
-        100 * {{ safe_divide('coalesce(windowed.active_user_days, 0)', window_days ~ ' * windowed.licensed_seats') }} as seat_utilisation_pct,
+        windowed.seat_utilisation_pct,
         {{ safe_divide('coalesce(windowed.logins, 0)', 'windowed.licensed_seats') }} as logins_per_seat,
         {{ safe_divide('coalesce(windowed.saved_searches, 0)', 'windowed.licensed_seats') }} as saved_searches_per_seat,
         {{ safe_divide('coalesce(windowed.report_downloads, 0)', 'windowed.licensed_seats') }} as report_downloads_per_seat,
-        100 * {{ safe_divide('coalesce(windowed.active_user_days, 0) - windowed.prior_active_user_days', 'windowed.prior_active_user_days') }} as usage_trend_pct
+        windowed.mom_change_pct as usage_trend_pct
     from customers
     left join windowed
         on customers.account_id = windowed.account_id

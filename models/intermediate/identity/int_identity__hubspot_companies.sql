@@ -1,4 +1,4 @@
-{{ config(materialized=table_unless_replaying()) }}  {# several tests and models read it: computed once per build #}
+{{ config(materialized='table') }}  {# several tests and models read it: computed once per build #}
 -- Each HubSpot company linked to its Salesforce account: by the Salesforce id the CRM integration
 -- wrote, else by web domain when exactly one account has it. The rest are counted as unmatched.
 

@@ -1,4 +1,4 @@
-{{ config(materialized=table_unless_replaying()) }}  {# several tests and models read it: computed once per build #}
+{{ config(materialized='table') }}  {# several tests and models read it: computed once per build #}
 -- Each HubSpot contact with the Salesforce account of its company (NULL when the company is unmatched).
 
 with

@@ -1,4 +1,4 @@
-{{ config(materialized=table_unless_replaying()) }}  {# several tests and models read it: computed once per build #}
+{{ config(materialized='table') }}  {# several tests and models read it: computed once per build #}
 -- Each survey response attributed to a Salesforce account through the respondent's e-mail:
 -- HubSpot contact, then the contact's company, then the company's account.
 

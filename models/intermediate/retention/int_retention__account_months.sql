@@ -1,7 +1,8 @@
 {{ config(materialized="table") }}  {# read by both retention marts and three tests: computed once #}
 -- Every account's ARR in force at the start and at the end of each complete month up to the
 -- as-of date (the contract running that day, the latest started if two overlap; 0 when none),
--- with its segment. Contracts count only once signed by the as-of date.
+-- with its segment. The contracts that count and which of two overlapping ones is in force:
+-- int_contracts__signed.
 
 with
 
@@ -10,10 +11,8 @@ accounts as (
 ),
 
 contracts as (
-    select * from {{ ref('stg_salesforce__contracts') }}
-    where contract_status <> 'draft'
-        and created_date <= {{ as_of_date() }}
-        and start_date <= {{ as_of_date() }}
+    select * from {{ ref('int_contracts__signed') }}
+    where counted_from_date <= {{ as_of_date() }}
 ),
 
 bounds as (
@@ -36,39 +35,27 @@ months as (
         and {{ dbt.dateadd('month', 1, 'month_spine.date_month') }} <= {{ dbt.dateadd('day', 1, as_of_date()) }}
 ),
 
--- Of two contracts in force on the same day, the latest started counts (then the lowest id):
--- ranked once per account, so each month needs only the lowest rank in force.
-ranked_contracts as (
-    select
-        account_id,
-        arr,
-        start_date,
-        end_date,
-        row_number() over (partition by account_id order by start_date desc, contract_id asc) as recency_rank
-    from contracts
-),
-
 -- Every contract running on some day from the day before the month to its last day: all a
 -- month's starting and ending ARR can come from.
 contract_months as (
     select
-        ranked_contracts.account_id,
+        contracts.account_id,
         months.month_start,
         months.month_end,
-        ranked_contracts.recency_rank,
+        contracts.recency_rank,
         -- in force on the day before the month (the starting ARR) / on its last day (the ending ARR)
         (
-            ranked_contracts.start_date < months.month_start
-            and ranked_contracts.end_date >= {{ dbt.dateadd('day', -1, 'months.month_start') }}
+            contracts.start_date < months.month_start
+            and contracts.end_date >= {{ dbt.dateadd('day', -1, 'months.month_start') }}
         ) as is_at_start,
         (
-            ranked_contracts.start_date <= months.month_end
-            and ranked_contracts.end_date >= months.month_end
+            contracts.start_date <= months.month_end
+            and contracts.end_date >= months.month_end
         ) as is_at_end
     from months
-    inner join ranked_contracts
-        on months.month_end >= ranked_contracts.start_date
-        and {{ dbt.dateadd('day', -1, 'months.month_start') }} <= ranked_contracts.end_date
+    inner join contracts
+        on months.month_end >= contracts.start_date
+        and {{ dbt.dateadd('day', -1, 'months.month_start') }} <= contracts.end_date
 ),
 
 in_force as (
@@ -90,10 +77,10 @@ arr_by_month as (
         coalesce(starting.arr, 0) as starting_arr,
         coalesce(ending.arr, 0) as ending_arr
     from in_force
-    left join ranked_contracts as starting
+    left join contracts as starting
         on in_force.account_id = starting.account_id
         and in_force.starting_rank = starting.recency_rank
-    left join ranked_contracts as ending
+    left join contracts as ending
         on in_force.account_id = ending.account_id
         and in_force.ending_rank = ending.recency_rank
 ),

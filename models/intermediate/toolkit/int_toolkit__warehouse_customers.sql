@@ -1,6 +1,6 @@
 {{ config(materialized="table") }}
 -- Every customer account of the warehouse as the toolkit's three scripts would read it, as of the
--- as-of date: exactly the columns int_toolkit__customers unpacks from a portfolio file, filled from
+-- as-of date: exactly the columns int_toolkit_portfolio__customers unpacks from a portfolio file, filled from
 -- our sources (int_toolkit__warehouse_signals), so the toolkit's scoring macros score the accounts
 -- by the same rules as a file. The previous period (previous_period scores, usage declines) is the
 -- same measures toolkit_period_days earlier, and is missing for an account that was not a

@@ -1,5 +1,5 @@
 -- The lists the expansion scorer iterates, for every customer account, shaped like
--- int_toolkit__list_members: available_tiers is our product tiers, lowest first
+-- int_toolkit_portfolio__list_members: available_tiers is our product tiers, lowest first
 -- (toolkit_plan_tiers). Departments: our sources do not record which departments use the
 -- product, so the current and potential department lists are missing (no department expansion).
 

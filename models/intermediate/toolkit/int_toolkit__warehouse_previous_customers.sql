@@ -1,6 +1,6 @@
 -- Every customer account as the toolkit's health score calculator would have read it one toolkit
 -- period ago (int_toolkit__warehouse_signals, period_offset 1): the columns of
--- int_toolkit__customers, filled from the warehouse (macros/toolkit/toolkit_warehouse_fields.sql).
+-- int_toolkit_portfolio__customers, filled from the warehouse (macros/toolkit/toolkit_warehouse_fields.sql).
 -- Its health scores are the current period's previous_period. The CSM's sentiment has no history
 -- in our sources: the previous period reads today's, so it never makes a trend by itself.
 

@@ -1,4 +1,4 @@
--- The product modules of every customer account, shaped like int_toolkit__product_modules: none.
+-- The product modules of every customer account, shaped like int_toolkit_portfolio__product_modules: none.
 -- Our product telemetry counts logins, saved searches and report downloads per day, not the
 -- adoption of licensed modules, so the toolkit's product_usage is missing for every account and
 -- the expansion scorer finds no module cross-sell. A module feed would fill this model.

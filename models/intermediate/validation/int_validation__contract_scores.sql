@@ -1,8 +1,9 @@
 -- Every decided renewal outcome scored as it stood forecast_lookback_days before the contract's
 -- end, per weights version: the account's health score then (from the score history), the churn
--- model's probability then, whether the score flagged the account at risk (below
--- at_risk_health_score), and for a churned contract the early-warning lead time: the days from
--- which the score stayed below that line until the end date (NULL if it was not at risk by then).
+-- model's probability then, whether the score flagged the account at risk (below its segment's
+-- at-risk line: in an at-risk band, int_health__at_risk_lines), and for a churned contract the
+-- early-warning lead time: the days from which the score stayed below that line until the end date
+-- (NULL if it was not at risk by then).
 
 with
 
@@ -14,9 +15,22 @@ score_history as (
     select * from {{ ref('int_validation__score_history') }}
 ),
 
+at_risk_lines as (
+    select * from {{ ref('int_health__at_risk_lines') }}
+),
+
+scored_history as (
+    select
+        score_history.*,
+        score_history.health_score < at_risk_lines.at_risk_below_score as is_at_risk
+    from score_history
+    inner join at_risk_lines
+        on score_history.segment = at_risk_lines.segment
+),
+
 at_lookback as (
     select
-        score_history.weights_version,
+        scored_history.weights_version,
         predictions.contract_id,
         predictions.account_id,
         predictions.end_date,
@@ -25,28 +39,27 @@ at_lookback as (
         predictions.is_churned,
         predictions.lookback_date,
         predictions.churn_probability,
-        score_history.health_score
+        scored_history.health_score,
+        scored_history.is_at_risk
     from predictions
-    inner join score_history
-        on predictions.account_id = score_history.account_id
-        and predictions.lookback_date >= score_history.valid_from_date
-        and predictions.lookback_date < score_history.valid_to_date
+    inner join scored_history
+        on predictions.account_id = scored_history.account_id
+        and predictions.lookback_date >= scored_history.valid_from_date
+        and predictions.lookback_date < scored_history.valid_to_date
 ),
 
 run_up as (
     select
-        score_history.weights_version,
+        scored_history.weights_version,
         predictions.contract_id,
-        min(score_history.valid_from_date) as history_from_date,
-        max(
-            case when score_history.health_score >= {{ var('at_risk_health_score') }} then score_history.valid_to_date end
-        ) as last_not_at_risk_until
+        min(scored_history.valid_from_date) as history_from_date,
+        max(case when not scored_history.is_at_risk then scored_history.valid_to_date end) as last_not_at_risk_until
     from predictions
-    inner join score_history
-        on predictions.account_id = score_history.account_id
-        and predictions.end_date >= score_history.valid_from_date
+    inner join scored_history
+        on predictions.account_id = scored_history.account_id
+        and predictions.end_date >= scored_history.valid_from_date
     where predictions.is_churned
-    group by score_history.weights_version, predictions.contract_id
+    group by scored_history.weights_version, predictions.contract_id
 ),
 
 final as (
@@ -61,7 +74,7 @@ final as (
         at_lookback.lookback_date,
         at_lookback.health_score,
         at_lookback.churn_probability,
-        at_lookback.health_score < {{ var('at_risk_health_score') }} as is_flagged_at_risk,
+        at_lookback.is_at_risk as is_flagged_at_risk,
         case
             when coalesce(run_up.last_not_at_risk_until, run_up.history_from_date) <= at_lookback.end_date
                 then {{ dbt.datediff('coalesce(run_up.last_not_at_risk_until, run_up.history_from_date)', 'at_lookback.end_date', 'day') }}

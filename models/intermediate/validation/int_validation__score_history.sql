@@ -1,5 +1,6 @@
 -- Every account's health-score history by weights version, as validity intervals of dates
--- [valid_from_date, valid_to_date): the scores as the snapshot recorded them, and, when
+-- [valid_from_date, valid_to_date), with the account's segment then (its at-risk line): the scores
+-- as the snapshot recorded them, and, when
 -- var backtest_weights names a candidate weighting, the same snapshot rows rescored with it from
 -- the component scores recorded then (no component is recomputed, so nothing leaks from later).
 
@@ -15,6 +16,7 @@ recorded as (
     select
         weights_version,
         account_id,
+        segment,
         cast(dbt_valid_from as date) as valid_from_date,
         cast(coalesce(dbt_valid_to, cast('9999-12-31' as date)) as date) as valid_to_date,
         cast(health_score as {{ type_double() }}) as health_score
@@ -30,6 +32,7 @@ rescored as (
     select
         '{{ candidate["weights_version"] | replace("'", "''") }}' as weights_version,
         account_id,
+        segment,
         cast(dbt_valid_from as date) as valid_from_date,
         cast(coalesce(dbt_valid_to, cast('9999-12-31' as date)) as date) as valid_to_date,
         {{ round_double(

@@ -10,7 +10,8 @@
 --                          model has not rescored the account's contract for alert_stale_days.
 -- Band and drop alerts compare only versions scored with the same configuration, so the night a
 -- new configuration is adopted raises none by itself. Severity from seeds/alerts/alert_severities,
--- route from alert_routes; the CSM is the account's owner.
+-- route from alert_routes; the CSM is the account's owner. Each alert says whether the account was
+-- at risk that day (its band then is at risk: macro is_at_risk_band).
 
 with
 
@@ -342,6 +343,7 @@ final as (
         graded.detail,
         graded.severity,
         coalesce(routed.route, 'dashboard only') as route,
+        {{ is_at_risk_band('at_alert.score_band') }} as is_at_risk,
         at_alert.health_score as health_score_at_alert,
         at_alert.top_driver_1,
         at_alert.top_driver_2,

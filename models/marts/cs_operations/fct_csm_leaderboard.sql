@@ -1,7 +1,7 @@
 -- Per CSM (the accounts' Salesforce owner, named from the user table): the customers they own,
--- their health-check coverage in 30 days and share of onboardings kicked off on time (the CS
--- Operations KPI definitions, by owner), the average health score, the ARR they own and its
--- revenue at risk.
+-- their health-check coverage and share of onboardings kicked off on time (the CS Operations KPIs
+-- per owner: met / due, as fct_cs_kpis divides), the average health score, the ARR they own and
+-- its revenue at risk.
 
 with
 
@@ -22,6 +22,7 @@ per_owner as (
         coalesce(account_kpis.csm_owner_id, 'unassigned') as csm_owner_id,
         count(*) as accounts,  -- noqa: RF04
         sum(account_kpis.health_check_met) as health_checks_met,
+        sum(account_kpis.health_check_due) as health_checks_due,
         sum(account_kpis.kickoff_due) as onboardings_due,
         sum(account_kpis.kickoff_met) as onboardings_on_time,
         avg(account_health.health_score) as average_health_score,
@@ -38,7 +39,7 @@ final as (
         per_owner.csm_owner_id,
         coalesce(users.user_name, 'Unassigned') as csm_name,
         cast(per_owner.accounts as {{ dbt.type_int() }}) as accounts,  -- noqa: RF04
-        {{ safe_divide('per_owner.health_checks_met', 'per_owner.accounts') }} as health_check_coverage_30d,
+        {{ safe_divide('per_owner.health_checks_met', 'per_owner.health_checks_due') }} as health_check_coverage,
         {{ safe_divide('per_owner.onboardings_on_time', 'per_owner.onboardings_due') }} as onboarded_on_time,
         cast(per_owner.onboardings_due as {{ dbt.type_int() }}) as onboardings_due,
         {{ round_double('cast(per_owner.average_health_score as ' ~ type_double() ~ ')', 2) }} as average_health_score,

@@ -1,11 +1,11 @@
--- The at-risk table: customers whose churn risk level is in at_risk_risk_levels or whose health
--- band is in at_risk_bands, with name, health, revenue (ARR), risk level, revenue at risk, top
--- drivers, tenure, band and CSM, ordered by revenue at risk, and the health score as it stood at
+-- The at-risk table: customers at risk (their band is at risk: macro is_at_risk_band) or at one of
+-- the churn model's risk levels at_risk_risk_levels, with name, health, revenue (ARR), risk level,
+-- revenue at risk, top drivers, tenure, band, whether the band is at risk and CSM, ordered by
+-- revenue at risk, and the health score as it stood at
 -- each of the last 12 weekly points back from the as-of date (snap_account_health) for a sparkline:
 -- health_score_week_01 is 11 weeks before the as-of date, health_score_week_12 the as-of date.
 
 {%- set risk_levels = var('at_risk_risk_levels') %}
-{%- set bands = var('at_risk_bands') %}
 
 with
 
@@ -21,12 +21,17 @@ history as (
     select * from {{ ref('snap_account_health') }}
 ),
 
-at_risk as (
-    select *
+classified as (
+    select
+        *,
+        {{ is_at_risk_band('score_band') }} as is_at_risk
     from account_health
-    where
-        risk_level in ('{{ risk_levels | join("', '") }}')
-        or score_band in ('{{ bands | join("', '") }}')
+),
+
+at_risk as (
+    select * from classified
+    where is_at_risk
+        or risk_level in ('{{ risk_levels | join("', '") }}')
 ),
 
 week_numbers as (
@@ -109,6 +114,7 @@ final as (
         at_risk.tenure_months,
         at_risk.computed_band,
         at_risk.score_band,
+        at_risk.is_at_risk,
         at_risk.segment,
         at_risk.csm_owner_id,
         users.user_name as csm_name,

@@ -1,7 +1,8 @@
--- Per customer, HubSpot e-mail engagement over the last email_window_days (90): messages sent,
+-- Per customer, HubSpot e-mail engagement over the last email_window_days: messages sent,
 -- delivered and bounced, unique opens and clicks (bots excluded, HubSpot's definitions: see
--- int_engagement__account_email) and their rates, QBR meetings logged in HubSpot and value-driven
--- e-mail coverage. Open and click rates are per delivered message, the bounce rate per sent one.
+-- int_engagement__account_email) and their rates, value-driven e-mail coverage, and QBR coverage
+-- as every mart defines it (int_activities__account_qbrs: Salesforce or HubSpot, in the last
+-- qbr_coverage_days). Open and click rates are per delivered message, the bounce rate per sent one.
 
 with
 
@@ -13,8 +14,8 @@ email as (
     select * from {{ ref('int_engagement__account_email') }}
 ),
 
-qbr_meetings as (
-    select * from {{ ref('int_engagement__account_qbr_meetings') }}
+qbrs as (
+    select * from {{ ref('int_activities__account_qbrs') }}
 ),
 
 final as (
@@ -32,17 +33,17 @@ final as (
         {{ safe_divide('email.unique_opens', 'email.emails_delivered') }} as open_rate,
         {{ safe_divide('email.unique_clicks', 'email.emails_delivered') }} as click_rate,
         {{ safe_divide('email.emails_bounced', 'email.emails_sent') }} as bounce_rate,
-        cast(coalesce(qbr_meetings.qbr_meetings_in_window, 0) as {{ dbt.type_int() }}) as qbr_meetings_90d,
-        coalesce(qbr_meetings.qbr_meetings_in_window, 0) > 0 as has_qbr_coverage,
-        qbr_meetings.last_qbr_meeting_date,
+        cast(qbrs.qbrs_in_coverage_window as {{ dbt.type_int() }}) as qbrs_in_coverage_window,
+        qbrs.has_qbr_coverage,
+        qbrs.last_qbr_date,
         cast(coalesce(email.value_driven_emails_delivered, 0) as {{ dbt.type_int() }}) as value_driven_emails_delivered,
         coalesce(email.value_driven_emails_delivered, 0) > 0 as has_value_driven_email_coverage,
         customers.as_of_date
     from customers
+    inner join qbrs
+        on customers.account_id = qbrs.account_id
     left join email
         on customers.account_id = email.account_id
-    left join qbr_meetings
-        on customers.account_id = qbr_meetings.account_id
 )
 
 select * from final

@@ -1,8 +1,9 @@
--- Per customer, product usage as of the as-of date: weekly and monthly active users (the peak
--- day's distinct active users over the last 7 and usage_window_days days: the daily feed counts
--- users per day, so this is the most a period provably had), seat utilisation (average daily
--- active users per licensed seat over the month), week-over-week and month-over-month change of
--- active-user days, and a flag for a decline of usage_decline_pct or more month over month.
+-- Per customer, product usage as of the as-of date, read from the one home of active users
+-- (int_engagement__account_usage): weekly and monthly active users (the peak day's distinct active
+-- users over the last 7 and usage_window_days days: the daily feed counts users per day, so this is
+-- the most a period provably had), average daily active users and seat utilisation over the window,
+-- week-over-week and month-over-month change of active-user days, and a flag for a decline of
+-- usage_decline_pct or more month over month.
 
 with
 
@@ -23,21 +24,15 @@ final as (
         cast(usage.licensed_seats as {{ dbt.type_int() }}) as licensed_seats,
         cast(usage.peak_active_users_7d as {{ dbt.type_int() }}) as weekly_active_users,
         cast(usage.peak_active_users as {{ dbt.type_int() }}) as monthly_active_users,
+        cast(usage.average_daily_active_users as {{ type_double() }}) as average_daily_active_users,
         cast(usage.active_user_days_7d as {{ dbt.type_int() }}) as active_user_days_7d,
         cast(usage.prior_active_user_days_7d as {{ dbt.type_int() }}) as prior_active_user_days_7d,
-        cast(usage.active_user_days as {{ dbt.type_int() }}) as active_user_days_30d,
-        cast(usage.prior_active_user_days as {{ dbt.type_int() }}) as prior_active_user_days_30d,
-        100 * {{ safe_divide('usage.active_user_days', var('usage_window_days') ~ ' * usage.licensed_seats') }}
-            as seat_utilisation_pct,
-        100 * {{ safe_divide('usage.active_user_days_7d - usage.prior_active_user_days_7d', 'usage.prior_active_user_days_7d') }}
-            as wow_change_pct,
-        100 * {{ safe_divide('usage.active_user_days - usage.prior_active_user_days', 'usage.prior_active_user_days') }}
-            as mom_change_pct,
-        coalesce(
-            100 * {{ safe_divide('usage.active_user_days - usage.prior_active_user_days', 'usage.prior_active_user_days') }}
-            <= -{{ var('usage_decline_pct') }},
-            false
-        ) as is_usage_declining,
+        cast(usage.active_user_days as {{ dbt.type_int() }}) as active_user_days,
+        cast(usage.prior_active_user_days as {{ dbt.type_int() }}) as prior_active_user_days,
+        cast(usage.seat_utilisation_pct as {{ type_double() }}) as seat_utilisation_pct,
+        cast(usage.wow_change_pct as {{ type_double() }}) as wow_change_pct,
+        cast(usage.mom_change_pct as {{ type_double() }}) as mom_change_pct,
+        coalesce(usage.mom_change_pct <= -{{ var('usage_decline_pct') }}, false) as is_usage_declining,
         usage.as_of_date
     from usage
     inner join customers

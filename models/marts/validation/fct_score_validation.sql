@@ -1,8 +1,8 @@
 -- How well the health score (as it stood forecast_lookback_days before each renewal, per weights
 -- version) and the churn model's probability predicted the outcomes, per cohort quarter of contract
 -- end date and over all of them ('All'), each metric beside its target:
---   accuracy                   churned contracts flagged at risk (score below at_risk_health_score) / churned
---   surprise_churn_rate        churned with a score above at_risk_health_score / churned
+--   accuracy                   churned contracts flagged at risk (score in an at-risk band) / churned
+--   surprise_churn_rate        churned without being flagged at risk / churned
 --   false_positive_rate        renewed among the flagged / flagged
 --   score_outcome_correlation  Pearson correlation of the score with retention (1 renewed, 0 churned)
 --   auc                        probability that a churned contract scored below a renewed one (rank sum)
@@ -33,7 +33,7 @@ counts as (
         sum(case when is_churned then 1 else 0 end) as churned,
         sum(case when is_flagged_at_risk then 1 else 0 end) as flagged_at_risk,
         sum(case when is_churned and is_flagged_at_risk then 1 else 0 end) as churned_flagged,
-        sum(case when is_churned and health_score > {{ var('at_risk_health_score') }} then 1 else 0 end) as surprise_churns,
+        sum(case when is_churned and not is_flagged_at_risk then 1 else 0 end) as surprise_churns,
         sum(case when is_flagged_at_risk and not is_churned then 1 else 0 end) as false_positives,
         corr(health_score, case when is_churned then 0.0 else 1.0 end) as score_outcome_correlation,
         sum(case when is_churned then risk_rank else 0 end) as churned_rank_sum,

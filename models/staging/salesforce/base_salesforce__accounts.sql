@@ -1,4 +1,4 @@
-{{ config(materialized=table_unless_replaying()) }}  {# many tests read it: triaged once per build #}
+{{ config(materialized='table') }}  {# many tests read it: triaged once per build #}
 -- Every raw Salesforce account row, typed and checked, with what staging does with it. Checks,
 -- first failing wins: unparseable_value (any typed column whose value does not parse as its type),
 -- null_key, unparseable_date, future_date, out_of_range, unknown_enum (accounts have no parent, so

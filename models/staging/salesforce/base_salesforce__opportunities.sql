@@ -1,4 +1,4 @@
-{{ config(materialized=table_unless_replaying()) }}  {# many tests read it: triaged once per build #}
+{{ config(materialized='table') }}  {# many tests read it: triaged once per build #}
 -- Every raw Salesforce opportunity row, typed and checked, with what staging does with it. Checks,
 -- first failing wins: unparseable_value (any typed column whose value does not parse as its type),
 -- null_key (id, account_id), orphaned_key (account not in the raw account table), unparseable_date,

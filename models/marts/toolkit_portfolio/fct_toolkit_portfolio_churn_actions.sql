@@ -4,7 +4,7 @@
 with
 
 scores as (
-    select * from {{ ref('int_toolkit__churn_scores') }}
+    select * from {{ ref('int_toolkit_portfolio__churn_scores') }}
 ),
 
 playbooks as (

@@ -4,11 +4,11 @@
 with
 
 customers as (
-    select * from {{ ref('int_toolkit__customers') }}
+    select * from {{ ref('int_toolkit_portfolio__customers') }}
 ),
 
 scores as (
-    select * from {{ ref('int_toolkit__health_scores') }}
+    select * from {{ ref('int_toolkit_portfolio__health_scores') }}
 ),
 
 weights as (

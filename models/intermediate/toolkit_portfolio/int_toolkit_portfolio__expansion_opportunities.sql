@@ -5,7 +5,7 @@
 -- warehouse's accounts.
 
 {{ toolkit_expansion_opportunities(
-    ref('int_toolkit__customers'),
-    ref('int_toolkit__list_members'),
-    ref('int_toolkit__product_modules')
+    ref('int_toolkit_portfolio__customers'),
+    ref('int_toolkit_portfolio__list_members'),
+    ref('int_toolkit_portfolio__product_modules')
 ) }}

@@ -9,7 +9,7 @@
 with
 
 portfolio_customers as (
-    select * from {{ source('toolkit', 'portfolio_customers') }}
+    select * from {{ ref('stg_toolkit__portfolio_customers') }}
 ),
 
 top_level as (

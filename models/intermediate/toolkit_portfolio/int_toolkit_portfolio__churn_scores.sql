@@ -4,6 +4,6 @@
 -- The rules are in macros/toolkit/toolkit_churn_scores.sql, shared with the warehouse's accounts.
 
 {{ toolkit_churn_scores(
-    ref('int_toolkit__customers'),
-    'select as_of_date from ' ~ source('toolkit', 'portfolio')
+    ref('int_toolkit_portfolio__customers'),
+    'select as_of_date from ' ~ ref('stg_toolkit__portfolio')
 ) }}

@@ -4,7 +4,7 @@
 with
 
 scores as (
-    select * from {{ ref('int_toolkit__health_scores') }}
+    select * from {{ ref('int_toolkit_portfolio__health_scores') }}
 ),
 
 rules as (

@@ -5,7 +5,7 @@
 with
 
 opportunities as (
-    select * from {{ ref('int_toolkit__expansion_opportunities') }}
+    select * from {{ ref('int_toolkit_portfolio__expansion_opportunities') }}
 ),
 
 final as (

@@ -30,7 +30,7 @@
 with
 
 customers as (
-    select * from {{ ref('int_toolkit__customers') }}
+    select * from {{ ref('int_toolkit_portfolio__customers') }}
 ),
 
 problems as (

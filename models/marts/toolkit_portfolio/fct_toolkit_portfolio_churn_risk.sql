@@ -5,11 +5,11 @@
 with
 
 customers as (
-    select * from {{ ref('int_toolkit__customers') }}
+    select * from {{ ref('int_toolkit_portfolio__customers') }}
 ),
 
 scores as (
-    select * from {{ ref('int_toolkit__churn_scores') }}
+    select * from {{ ref('int_toolkit_portfolio__churn_scores') }}
 ),
 
 final as (

@@ -1,13 +1,18 @@
-"""`csi toolkit bench`: time `csi toolkit health|churn|expansion` against the original scripts on
-the same generated portfolio, in one run, and check that both print the same bytes.
+"""The toolkit benchmark, a development tool: time `csi toolkit health|churn|expansion` against the
+original scripts on the same generated portfolio, in one run, and check that both print the same
+bytes. Run it from a checkout with the development dependencies (`make setup`):
 
-The scripts are rebuilt from seed 002 (csi.toolkit.oracle) and run as their users run them (a
-Python process per report); ours run as `csi toolkit ...` processes too. The compile cache is
-warmed first: a first run after a model change compiles once (dbt), which is not scoring time.
+    .venv/bin/python -m tests.python.toolkit_bench --customers 100000 [--tool churn] [--format text]
+
+The scripts are rebuilt from seed 002 (tests/python/toolkit_oracle.py, `CSI_SEEDS_DIR` if the seeds
+are elsewhere) and run as their users run them (a Python process per report); ours run as
+`csi toolkit ...` processes too. The compile cache is warmed first: a first run after a model
+change compiles once (dbt), which is not scoring time.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import subprocess
@@ -18,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from csi.toolkit import models
-from csi.toolkit.oracle import build_oracle
+from tests.python.toolkit_oracle import build_oracle
 
 TOOLS = ("health", "churn", "expansion")
 FORMATS = ("text", "json")
@@ -120,3 +125,28 @@ def toolkit_timings(customers: int, tools: tuple[str, ...] = TOOLS, formats: tup
                 if on_run:
                     on_run(runs[-1])
         return {"customers": customers, "portfolio_bytes": portfolio.stat().st_size, "runs": runs}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.python.toolkit_bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--customers", type=int, default=100_000, help="customers in the generated portfolio")
+    parser.add_argument("--tool", action="append", choices=TOOLS, help="tool to time (repeatable; default: all three)")
+    parser.add_argument("--format", action="append", choices=FORMATS, dest="formats",
+                        help="output format (repeatable; default: both)")
+    parser.add_argument("--workdir", type=Path, help="keep the portfolio and outputs here (default: a temp dir)")
+    args = parser.parse_args(argv)
+    if args.customers < 1:
+        parser.error(f"--customers must be at least 1, got {args.customers}")
+
+    def show(run: dict) -> None:
+        print(f"  {run['tool']:9s} {run['format']:4s}  scripts {run['scripts_seconds']:7.2f} s  "
+              f"csi {run['csi_seconds']:7.2f} s  ratio {run['ratio']:.2f}  "
+              f"{'identical' if run['identical'] else 'OUTPUTS DIFFER'}", flush=True)
+
+    print(f"{args.customers} customers: csi toolkit vs the original scripts, one process per report", flush=True)
+    toolkit_timings(args.customers, tuple(args.tool or TOOLS), tuple(args.formats or FORMATS), workdir=args.workdir,
+                    on_run=show)
+
+
+if __name__ == "__main__":
+    main()

@@ -4,4 +4,4 @@
 -- of each against the previous period, and which recommendation rules fire.
 -- The rules are in macros/toolkit/toolkit_health_scores.sql, shared with the warehouse's accounts.
 
-{{ toolkit_health_scores(ref('int_toolkit__customers')) }}
+{{ toolkit_health_scores(ref('int_toolkit_portfolio__customers')) }}

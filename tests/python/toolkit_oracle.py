@@ -4,9 +4,9 @@ Seed 002 (../shared/seeds/002_*.txt) holds the full source of the customer-succe
 scripts, but the copy lost every line's indentation and collapsed runs of spaces inside string
 literals (the text reports align their columns with runs of spaces). This module extracts each
 script from the seed, restores its block structure and those few literals and writes it to a
-directory, so the tests and `csi toolkit bench` can compare `csi toolkit ...` with the real thing,
-byte for byte and in speed. The product never runs these scripts to score anything: the scores are
-computed in dbt (models/marts/toolkit).
+directory, so the tests and the toolkit benchmark (tests/python/toolkit_bench.py) can compare
+`csi toolkit ...` with the real thing, byte for byte and in speed. A development fixture: the product
+never runs these scripts, its scores are computed in dbt (models/*/toolkit_portfolio).
 """
 
 from __future__ import annotations
