@@ -36,7 +36,6 @@ ALERTS = "marts.fct_health_alerts"
 # Tries per digest and run; the waits between them double from `backoff` seconds.
 TRIES_PER_RUN = 3
 TIMEOUT_SECONDS = 10.0
-SMTP_ENV = ("CSI_SMTP_HOST", "CSI_SMTP_PORT", "CSI_SMTP_FROM", "CSI_SMTP_USER", "CSI_SMTP_PASSWORD", "CSI_SMTP_STARTTLS")
 
 
 class DeliveryFailure(Exception):
