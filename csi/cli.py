@@ -61,7 +61,7 @@ def load(
     for table in loaded:
         if table.missing_custom_fields:
             typer.echo(f"{table.qualified_name} has no {', '.join(table.missing_custom_fields)}: staging reads them as NULL "
-                       "(see the README on an org without our custom fields)")
+                       "(see docs/your-own-data.md)")
 
 
 @app.command()

@@ -3,9 +3,9 @@ between marts and distribution limits, with Data Docs HTML.
 
 Each mart (or a summary query over marts) is one entry of CHECKED: a name, the SQL that reads it
 from the warehouse and its expectations. A new mart is one more entry. The frames are read from
-DuckDB with pandas and validated by an ephemeral GX context (no context directory to keep), as
-measured in STACK.md; parameters such as the number of customers come from the warehouse at run
-time, so the relations hold whatever the data size.
+DuckDB with pandas and validated by an ephemeral GX context (no context directory to keep): GX's SQL
+datasource fails every expectation on DuckDB (docs/stack.md). Parameters such as the number of
+customers come from the warehouse at run time, so the relations hold whatever the data size.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The composite health score as a team's in-house polars job would compute it: the benchmark's
-baseline (issue 10, figure d) and an independent check of the dbt score.
+baseline (bench/results.md) and an independent check of the dbt score.
 
 It reads the relations the dbt score models read (staging, the classified activities and the
 survey attribution), exported to Parquet by `export_score_inputs`, and derives the customers as of

@@ -44,6 +44,7 @@ def test_conventions_name_each_breach(manifest: dict, tmp_path: Path) -> None:
     health["description"] = ""
     health["config"]["contract"]["enforced"] = False
     health["name"] = "account_health"
+    health["depends_on"]["nodes"].append("source.client_success_intelligence.salesforce.account")
     scores = _model(broken, "int_health__account_scores")
     broken["nodes"] = {
         uid: node for uid, node in broken["nodes"].items()
@@ -63,6 +64,8 @@ def test_conventions_name_each_breach(manifest: dict, tmp_path: Path) -> None:
     assert "account_health (models/marts/customer_health/fct_account_health.sql): no description" in breaches
     assert "account_health (models/marts/customer_health/fct_account_health.sql): name does not match (fct|dim)_" in breaches
     assert "account_health (models/marts/customer_health/fct_account_health.sql): public mart without an enforced contract" in breaches
+    assert ("account_health (models/marts/customer_health/fct_account_health.sql): reads source salesforce.account "
+            "outside models/staging (read its stg_ model)") in breaches
     assert "int_health__account_scores (models/intermediate/health/int_health__account_scores.sql): no primary-key test" in breaches
     assert f"source {source['source_name']}.{source['name']}: no freshness rule" in breaches
     assert (f"source {source['source_name']}.{source['name']}: declared in "

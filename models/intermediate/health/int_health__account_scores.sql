@@ -125,8 +125,8 @@ final as (
         -- a column per component, from a jinja loop
         -- noqa: disable=LT02
         {% for component in var('health_components') %}
-        {{ component ~ '_score' if component in enabled_health_components() else 'cast(null as ' ~ type_double() ~ ')' }}
-            as {{ component }}_score{{ ',' if not loop.last }}
+        {{ component ~ '_score' if component in enabled_health_components()
+            else 'cast(null as ' ~ type_double() ~ ') as ' ~ component ~ '_score' }}{{ ',' if not loop.last }}
         {% endfor %}
     -- noqa: enable=LT02
     from customers
