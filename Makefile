@@ -25,7 +25,7 @@ demo: setup
 
 lint: setup
 	$(VENV)/bin/ruff check csi tests
-	$(VENV)/bin/sqlfluff lint --processes 2 models tests
+	$(VENV)/bin/sqlfluff lint --processes 2 models tests analyses
 
 test: lint
 	$(VENV)/bin/python -m pytest

@@ -188,6 +188,19 @@ CHECKED = [
     # The configuration the build used: the dashboard's labels read their windows here.
     Checked("dim_configuration", [*key("name"), ("ExpectColumnValuesToNotBeNull", {"column": "value"})]),
     Checked("fct_health_alerts", [*key("alert_id"), one_of("direction", ["worsened", "improved"])]),
+    Checked("fct_health_score_changes", [
+        *key("account_id", "changed_on"),
+        between("health_score", 0, 100),
+        between("previous_health_score", 0, 100),
+        one_of("largest_mover", [column.removesuffix("_score") for column in COMPONENT_SCORES]),
+        ("ExpectColumnValuesToNotBeNull", {"column": "is_configuration_change"}),
+    ]),
+    Checked("fct_account_score_trend", [
+        *key("account_id", "window_days"),
+        distinct("account_id", "customers"),
+        one_of("trend", ["up", "flat", "down"]),
+        between("health_score_change", -100, 100),
+    ]),
     Checked("fct_renewal_forecast_accuracy", [*key("cohort_quarter"), between("early_warning_rate", 0, 1)]),
     Checked("fct_score_validation", [*key("weights_version", "cohort_quarter")]),
     Checked("fct_score_lift_by_decile", [*key("weights_version", "risk_decile"), between("risk_decile", 1, 10)]),

@@ -334,3 +334,18 @@
 {% macro pseudonym(value) -%}
     {{ dbt.hash(clean_text('cast(' ~ value ~ ' as ' ~ dbt.type_string() ~ ')')) }}
 {%- endmacro %}
+
+-- The texts of a group joined by `delimiter` in ascending (binary) order, as an aggregate: the same
+-- text on every engine whatever order the rows arrive in (Spark's listagg ignores an order by).
+-- Meant for texts of one collation-neutral alphabet, such as hex digests.
+{% macro sorted_text_agg(expression, delimiter) -%}
+    {{ return(adapter.dispatch('sorted_text_agg', 'client_success_intelligence')(expression, delimiter)) }}
+{%- endmacro %}
+
+{% macro default__sorted_text_agg(expression, delimiter) -%}
+    {{ dbt.listagg(expression, delimiter, 'order by ' ~ expression) }}
+{%- endmacro %}
+
+{% macro spark__sorted_text_agg(expression, delimiter) -%}
+    array_join(array_sort(collect_list({{ expression }})), {{ delimiter }})
+{%- endmacro %}

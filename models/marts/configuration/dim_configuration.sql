@@ -25,6 +25,8 @@
     ('renewal_grace_days', 'A contract whose end passed without a follow-on contract starting within this many days churned.'),
     ('alert_probability_rise', 'A churn probability rise of at least this much (0 to 1) between snapshots raises an alert.'),
     ('alert_stale_days', 'A contract the churn model has not rescored for this many days raises a stale-component alert.'),
+    ('score_trend_windows', "fct_account_score_trend measures each customer's score change over the last this many days (each a window) up to the as-of date."),
+    ('score_trend_flat_points', 'A score change over a window is a trend up or down when it reaches this many points, else flat.'),
 ] %}
 
 with
