@@ -28,7 +28,7 @@ demo: setup
 # compiled against an empty scratch DuckDB so no warehouse (nor its lock) is needed.
 lint: setup
 	$(VENV)/bin/ruff check csi tests
-	$(VENV)/bin/sqlfluff lint --processes 2 models tests
+	$(VENV)/bin/sqlfluff lint --processes 2 models tests analyses
 	rm -rf target/lint/compiled && mkdir -p target/lint
 	CSI_WAREHOUSE=target/lint/scratch.duckdb $(VENV)/bin/dbt compile --quiet --select resource_type:model \
 		--indirect-selection empty --target-path target/lint

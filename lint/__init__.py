@@ -203,6 +203,14 @@ def health_component_enabled(component):
     return True
 
 
+def row_text(relation):
+    return "cast(1 as varchar)"
+
+
+def sorted_text_agg(expression, delimiter):
+    return f"string_agg({expression}, {delimiter})"
+
+
 def enabled_health_components():
     return list(var("health_components"))
 

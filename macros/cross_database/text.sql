@@ -38,3 +38,17 @@
 {% macro clean_text(column_name) -%}
     lower(trim({{ column_name }}))
 {%- endmacro %}
+-- The texts of a group joined by `delimiter` in ascending (binary) order, as an aggregate: the same
+-- text on every engine whatever order the rows arrive in (Spark's listagg ignores an order by).
+-- Meant for texts of one collation-neutral alphabet, such as hex digests.
+{% macro sorted_text_agg(expression, delimiter) -%}
+    {{ return(adapter.dispatch('sorted_text_agg', 'client_success_intelligence')(expression, delimiter)) }}
+{%- endmacro %}
+
+{% macro default__sorted_text_agg(expression, delimiter) -%}
+    {{ dbt.listagg(expression, delimiter, 'order by ' ~ expression) }}
+{%- endmacro %}
+
+{% macro spark__sorted_text_agg(expression, delimiter) -%}
+    array_join(array_sort(collect_list({{ expression }})), {{ delimiter }})
+{%- endmacro %}

@@ -260,6 +260,34 @@ def test_account_drill_shows_components_history_and_activities(page, dashboard_u
     )
     wait_for_text(page, f"Health checks ({window} days)\n{checks}")
     assert page.locator("[data-testid='stVegaLiteChart']").count() >= 1  # the score history
+    # Why the score moved: the last 30 days as a waterfall, from the score before the window through each
+    # component that contributed (the biggest first) to the score now, every number a column of the mart.
+    trend = history_warehouse.query(
+        f"select * from marts.fct_account_score_trend where account_id = '{account_id}' and window_days = 30"
+    )
+    columns = [name for (name,) in history_warehouse.query(
+        "select column_name from information_schema.columns where table_schema = 'marts' "
+        "and table_name = 'fct_account_score_trend' order by ordinal_position"
+    )]
+    row = dict(zip(columns, trend[0], strict=True))
+    assert row["health_score_change"] is not None
+    component_labels = dict(history_warehouse.query(
+        f"select component, label from marts.fct_account_health_components where account_id = '{account_id}'"
+    ))
+    moved = sorted(
+        ((component_labels[name.removesuffix("_contribution")], value) for name, value in row.items()
+         if name.endswith("_contribution") and value),
+        key=lambda item: -abs(item[1]),
+    )
+    wait_for_text(page, "Why the score moved")
+    wait_for_text(page, f"{row['previous_health_score']:.1f} → {row['health_score']:.1f} over the last 30 days "
+                        f"({row['health_score_change']:+.2f}) in {row['score_changes']} nightly change(s)")
+    waterfall = page.locator(".waterfalllayer")
+    waterfall.wait_for()
+    assert waterfall.locator("text.bartext").all_text_contents() == [
+        f"{row['previous_health_score']:.1f}", *(f"{value:+.2f}" for _, value in moved), f"{row['health_score']:.1f}"]
+    ticks = page.locator("[data-testid='stPlotlyChart'] g.xtick text").all_text_contents()
+    assert ticks[-len(moved) - 1:] == [*(label for label, _ in moved), "Score now"]
     screenshot(page, "3_account_drill")
 
 

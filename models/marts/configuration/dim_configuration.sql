@@ -31,6 +31,8 @@
     ('alert_score_drop_points', 'A health score more than this many points below that highest raises a score_drop alert.'),
     ('alert_severe_score_drop_points', 'More than this many points below raises a severe_score_drop alert.'),
     ('alert_escalation_days', 'An alert whose account has not improved this many days later escalates (fct_alert_actions.is_escalated).'),
+    ('score_trend_windows', "fct_account_score_trend measures each customer's score change over the last this many days (each a window) up to the as-of date."),
+    ('score_trend_flat_points', 'A score change over a window is a trend up or down when it reaches this many points, else flat.'),
 ] %}
 
 with
