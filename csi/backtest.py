@@ -107,13 +107,14 @@ def recorded_history(warehouse: Path) -> tuple[list[str], date]:
 
 
 def validation_metrics(warehouse: Path, versions: list[str]) -> dict[str, dict[str, float | None]]:
-    """The 'All' row of fct_score_validation per weights version, plus the targets under 'target'."""
+    """The row of every quarter and segment of fct_score_validation per weights version, plus the
+    targets under 'target'."""
     names = [column for column, _, _ in METRICS]
     targets = [f"{column}_target" for column in names if column not in ("contracts", "churned")]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(
             f"select weights_version, {', '.join(names + targets)} from marts.fct_score_validation "
-            "where cohort_quarter = 'All' and list_contains(?, weights_version)",
+            "where cohort_quarter = 'All' and segment = 'all' and list_contains(?, weights_version)",
             [versions],
         ).fetchall()
         comparisons = dict(con.execute("select metric, comparison from seeds.validation_targets").fetchall())

@@ -25,6 +25,8 @@
     ('renewal_grace_days', 'A contract whose end passed without a follow-on contract starting within this many days churned.'),
     ('alert_probability_rise', 'A churn probability rise of at least this much (0 to 1) between snapshots raises an alert.'),
     ('alert_stale_days', 'A contract the churn model has not rescored for this many days raises a stale-component alert.'),
+    ('validation_min_count', 'A validation slice with fewer churned or renewed contracts than this (or fewer flagged at risk, for the metrics of the flag) withholds its metrics.'),
+    ('validation_confidence_z', 'The normal quantile of the confidence intervals of the validation metrics (1.96: 95 %).'),
 ] %}
 
 with
