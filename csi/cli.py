@@ -154,11 +154,29 @@ def bench(
 def backtest(
     weights: Annotated[Path, typer.Option(help="Candidate weights CSV in the shape of seeds/health/health_weights.csv.")],
     as_of: Annotated[str | None, typer.Option(help="As-of date of the build (default: the last night in the score history).")] = None,
+    bands: Annotated[Path | None, typer.Option(
+        help="Candidate bands CSV in the shape of seeds/health/health_bands.csv: judge the candidate by its own at-risk lines.")] = None,
 ) -> None:
     """Rescore the score history with candidate weights and compare its validation metrics with the recorded scores."""
     from csi.backtest import backtest as backtest_weights
 
-    backtest_weights(weights, parse_date(as_of, "--as-of") if as_of else None)
+    backtest_weights(weights, parse_date(as_of, "--as-of") if as_of else None, bands_file=bands)
+
+
+@app.command()
+def tune(
+    weights_out: Annotated[Path, typer.Option(help="Where to write the candidate weights CSV (shape of seeds/health/health_weights.csv).")] = Path(
+        "candidate_weights.csv"),
+    bands_out: Annotated[Path, typer.Option(help="Where to write the candidate bands CSV (shape of seeds/health/health_bands.csv).")] = Path(
+        "candidate_bands.csv"),
+    version: Annotated[str | None, typer.Option(help="weights_version of the candidate (default: <current>-tuned).")] = None,
+    holdout_quarters: Annotated[int, typer.Option(help="The most recent cohort quarters held out of the fit and reported on.")] = 2,
+    min_churns: Annotated[int, typer.Option(help="Churned renewals the fit needs; a segment with fewer takes the pooled line.")] = 10,
+) -> None:
+    """Fit weights and per-segment band thresholds to the recorded history, out of time; write them as a candidate (never adopted)."""
+    from csi.tune import tune as tune_score
+
+    tune_score(weights_out, bands_out, version, holdout_quarters, min_churns)
 
 
 @app.command()

@@ -211,11 +211,17 @@ CHECKED = [
         between("health_score_change", -100, 100),
     ]),
     Checked("fct_renewal_forecast_accuracy", [*key("cohort_quarter"), between("early_warning_rate", 0, 1)]),
-    Checked("fct_score_validation", [*key("weights_version", "cohort_quarter")]),
+    Checked("fct_score_validation", [
+        *key("weights_version", "cohort_quarter", "segment"), between("auc", 0, 1), between("auc_ci_low", 0, 1),
+        between("accuracy_ci_high", 0, 1), between("pr_auc", 0, 1), between("brier_score", 0, 1)]),
     Checked("fct_score_lift_by_decile", [*key("weights_version", "risk_decile"), between("risk_decile", 1, 10)]),
     Checked("fct_churn_calibration_by_decile", [
-        *key("weights_version", "cohort_quarter", "probability_decile"), between("probability_decile", 1, 10),
+        *key("weights_version", "cohort_quarter", "segment", "probability_decile"), between("probability_decile", 1, 10),
         between("predicted_rate", 0, 1), between("actual_rate", 0, 1)]),
+    Checked("fct_component_validation", [*key("component", "cohort_quarter", "segment"), between("auc", 0, 1)]),
+    Checked("fct_surprise_churns", [*key("contract_id"), between("points_above_line", 0, None)]),
+    Checked("fct_score_distribution", [*key("month_start", "segment", "bucket_type", "bucket"), between("share", 0, 1)]),
+    Checked("fct_score_drift", [*key("month_start", "segment"), between("score_psi", 0, None)]),
     Checked("fct_cohort_retention", [*key("cohort_quarter", "quarters_since_start"), between("logo_retention", 0, 1)]),
     Checked("fct_revenue_retention", [*key("month_start", "segment"), between("grr", 0, 1)]),
     Checked("fct_toolkit_health", schema="toolkit_scores", expectations=[

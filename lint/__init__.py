@@ -144,6 +144,14 @@ def alerting_table(name):
 
 clean_text = _call("clean_text")
 median = _call("median")
+percentile = _call("percentile")
+risk_mid_rank = _call("risk_mid_rank")
+rank_sum_auc = _call("rank_sum_auc")
+wilson_bound = _call("wilson_bound")
+auc_bound = _call("auc_bound")
+correlation_bound = _call("correlation_bound")
+average_precision_bound = _call("average_precision_bound")
+mean_bound = _call("mean_bound")
 quarter_label = _call("quarter_label")
 raw_row_json = _call("raw_row_json")
 scrub_contact_details = _call("scrub_contact_details")
@@ -233,3 +241,11 @@ def candidate_weighted_sum(weights, column):
 
 def freshness_thresholds():
     return [{"source": "salesforce", "table": "account", "field": "_fivetran_synced", "hours": 24}]
+
+
+def validation_scopes(relation, columns):
+    return f"select cohort_quarter, cohort_quarter_start, segment, {', '.join(columns)} from {relation}"
+
+
+def at_risk_lines(bands):
+    return f"select segment, min(min_score) as at_risk_below_score from {bands} group by segment"

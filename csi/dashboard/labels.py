@@ -36,12 +36,16 @@ QBR_LOGGED_IN = {"salesforce": "Salesforce", "hubspot": "HubSpot", "both": "Sale
 
 # fct_score_validation's metrics: label and how the value reads.
 VALIDATION_METRICS = {
-    "accuracy": ("Accuracy (churned accounts flagged at risk)", "percent"),
+    "accuracy": ("Accuracy = recall (churned accounts flagged at risk)", "percent"),
     "surprise_churn_rate": ("Surprise churn rate (churned while not at risk)", "percent"),
     "false_positive_rate": ("False-positive rate", "percent"),
+    "precision_at_risk": ("Precision (flagged accounts that churned)", "percent"),
+    "f1_at_risk": ("F1 of the at-risk flag", "ratio"),
     "score_outcome_correlation": ("Score–outcome correlation", "ratio"),
     "auc": ("AUC", "ratio"),
+    "pr_auc": ("PR-AUC (average precision)", "ratio"),
     "lift_top_decile": ("Lift at the top risk decile", "times"),
+    "brier_score": ("Brier score of the churn probability", "ratio"),
     "calibration_error": ("Calibration error of the churn probability", "ratio"),
     "median_lead_time_days": ("Median early-warning lead time", "days"),
 }

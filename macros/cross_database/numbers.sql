@@ -8,15 +8,20 @@
 
 -- The median of a numeric expression as an aggregate (DuckDB's median() is not portable).
 {% macro median(expression) -%}
-    {{ return(adapter.dispatch('median', 'client_success_intelligence')(expression)) }}
+    {{ percentile(expression, 0.5) }}
 {%- endmacro %}
 
-{% macro default__median(expression) -%}
-    percentile_cont(0.5) within group (order by {{ expression }})
+-- A percentile (fraction 0 to 1, interpolated) of a numeric expression as an aggregate.
+{% macro percentile(expression, fraction) -%}
+    {{ return(adapter.dispatch('percentile', 'client_success_intelligence')(expression, fraction)) }}
 {%- endmacro %}
 
-{% macro spark__median(expression) -%}
-    percentile({{ expression }}, 0.5)
+{% macro default__percentile(expression, fraction) -%}
+    percentile_cont({{ fraction }}) within group (order by {{ expression }})
+{%- endmacro %}
+
+{% macro spark__percentile(expression, fraction) -%}
+    percentile({{ expression }}, {{ fraction }})
 {%- endmacro %}
 
 -- The value of `value` on the row with the smallest `key`, as an aggregate (DuckDB's min_by).

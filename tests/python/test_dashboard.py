@@ -373,7 +373,7 @@ def test_forecast_accuracy_shows_the_cohorts_or_says_it_is_not_built(page, dashb
 
 def test_validation_shows_metrics_against_targets_and_lift(page, dashboard_url, history_warehouse):
     version, auc = history_warehouse.query(
-        "select weights_version, auc from marts.fct_score_validation where cohort_quarter = 'All' "
+        "select weights_version, auc from marts.fct_score_validation where cohort_quarter = 'All' and segment = 'all' "
         "order by weights_version desc limit 1"
     )[0]
     open_tab(page, dashboard_url, "Validation", "Validation metrics vs targets")

@@ -33,6 +33,8 @@
     ('alert_escalation_days', 'An alert whose account has not improved this many days later escalates (fct_alert_actions.is_escalated).'),
     ('score_trend_windows', "fct_account_score_trend measures each customer's score change over the last this many days (each a window) up to the as-of date."),
     ('score_trend_flat_points', 'A score change over a window is a trend up or down when it reaches this many points, else flat.'),
+    ('validation_min_count', 'A validation slice with fewer churned or renewed contracts than this (or fewer flagged at risk, for the metrics of the flag) withholds its metrics.'),
+    ('validation_confidence_z', 'The normal quantile of the confidence intervals of the validation metrics (1.96: 95 %).'),
 ] %}
 
 with
