@@ -10,7 +10,8 @@
 {% macro create_alerting_tables() -%}
     {%- if execute -%}
         {%- set table_format = ' using ' ~ env_var('CSI_SPARK_FILE_FORMAT', 'delta') if target.type == 'spark' else '' -%}
-        {%- do run_query('create schema if not exists ' ~ alerting_table('delivery_ledger').include(identifier=false)) -%}
+        {#- adapter.create_schema: PostgreSQL takes no database before a schema's name -#}
+        {%- do adapter.create_schema(alerting_table('delivery_ledger')) -%}
         {%- do run_query('create table if not exists ' ~ alerting_table('delivery_ledger') ~ ' (
             delivery_id ' ~ dbt.type_string() ~ ',
             alert_id ' ~ dbt.type_string() ~ ',

@@ -213,14 +213,15 @@ drops as (
 ),
 
 score_drops as (
+    -- scores as text through decimal(5, 1): one decimal on every engine (PostgreSQL prints a double 90 as "90")
     select
         account_id,
         valid_from as alert_date,
         case when drop_level = 2 then 'severe_score_drop' else 'score_drop' end as alert_type,
         'worsened' as direction,
         cast(null as {{ dbt.type_string() }}) as component,
-        cast(peak_score as {{ dbt.type_string() }}) as from_value,
-        cast(health_score as {{ dbt.type_string() }}) as to_value,
+        cast(cast(peak_score as decimal(5, 1)) as {{ dbt.type_string() }}) as from_value,
+        cast(cast(health_score as decimal(5, 1)) as {{ dbt.type_string() }}) as to_value,
         'health score down '
         || cast(cast(round(peak_score - health_score) as {{ dbt.type_int() }}) as {{ dbt.type_string() }})
         || ' points in {{ var("alert_score_drop_days") }} days' as detail
@@ -252,7 +253,7 @@ lost_components as (
         'component_stale' as alert_type,
         'worsened' as direction,
         '{{ component }}' as component,
-        cast(previous_{{ component }}_score as {{ dbt.type_string() }}) as from_value,
+        cast(cast(previous_{{ component }}_score as decimal(5, 1)) as {{ dbt.type_string() }}) as from_value,
         cast(null as {{ dbt.type_string() }}) as to_value,
         '{{ component }} stopped applying: its source delivered no data' as detail
     from changes
