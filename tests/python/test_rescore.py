@@ -53,11 +53,22 @@ def setup(tmp_path_factory) -> Setup:
     return Setup(root, project)
 
 
+@dataclass(frozen=True)
+class Rescored:
+    result: Rescore
+    warehouse: Path
+    page: object  # a dashboard session opened over the publication before the rescore
+    shown_before: str  # the average health score it showed then
+
+
 @pytest.fixture(scope="module")
-def rescored(setup, fresh_warehouse) -> Rescore:
+def rescored(setup, fresh_warehouse) -> Rescored:
     warehouse = setup.warehouse(fresh_warehouse, "rescored")
-    return rescore(project_dir=setup.project, warehouse=warehouse, published=warehouse.parent / "published",
-                   cache=setup.cache)
+    page = dashboard_page(warehouse.parent / "published")
+    _, shown_before = page_load(page)
+    result = rescore(project_dir=setup.project, warehouse=warehouse, published=warehouse.parent / "published",
+                     cache=setup.cache)
+    return Rescored(result, warehouse, page, shown_before)
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +77,7 @@ def dbt_built(setup, fresh_warehouse, rescored) -> Path:
     from csi.dbt import DbtProject
 
     warehouse = setup.warehouse(fresh_warehouse, "dbt")
-    names = [node.name for node in rescored.plan.of_kind("seed", "view", "table")]
+    names = [node.name for node in rescored.result.plan.of_kind("seed", "view", "table")]
     saved = {key: os.environ.get(key) for key in ("CSI_WAREHOUSE", "DBT_TARGET_PATH")}
     os.environ.update(CSI_WAREHOUSE=str(warehouse), DBT_TARGET_PATH=str(warehouse.parent / "target"))
     try:
@@ -105,13 +116,12 @@ def _attached(**databases: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _planned(result: Rescore) -> list[str]:
-    return [f"{node.schema}.{node.identifier}" for node in result.plan.of_kind("seed", "view", "table")]
+def _planned(rescored: Rescored) -> list[str]:
+    return [f"{node.schema}.{node.identifier}" for node in rescored.result.plan.of_kind("seed", "view", "table")]
 
 
 def test_a_rescore_after_a_weight_edit_equals_a_dbt_build_of_the_same_nodes(rescored, dbt_built, fresh_warehouse):
-    warehouse = rescored.publication.database.parent.parent / "csi.duckdb"
-    con = _attached(rescored=warehouse, dbt=dbt_built, before=fresh_warehouse.path)
+    con = _attached(rescored=rescored.warehouse, dbt=dbt_built, before=fresh_warehouse.path)
     planned = _planned(rescored)
     assert {"seeds.health_weights", "intermediate.int_health__components", "marts.fct_account_health",
             "marts.fct_account_health_components", "marts.fct_at_risk_accounts", "marts.fct_health_score_summary",
@@ -122,12 +132,12 @@ def test_a_rescore_after_a_weight_edit_equals_a_dbt_build_of_the_same_nodes(resc
     # the edit moved the scores, so the comparison above compares new scores
     assert _differing_rows(con, "rescored", "before", "marts.fct_account_health") > 0
     assert con.execute("select weight from rescored.seeds.health_weights where component = 'usage'").fetchall() == [(25,)]
-    assert rescored.customers == con.execute("select count(*) from dbt.marts.fct_account_health").fetchall()[0][0]
+    assert rescored.result.customers == con.execute("select count(*) from dbt.marts.fct_account_health"
+                                                    ).fetchall()[0][0]
 
 
 def test_a_rescore_never_touches_the_snapshots(rescored, fresh_warehouse):
-    warehouse = rescored.publication.database.parent.parent / "csi.duckdb"
-    con = _attached(rescored=warehouse, before=fresh_warehouse.path)
+    con = _attached(rescored=rescored.warehouse, before=fresh_warehouse.path)
     snapshots = [f"snapshots.{name}" for (name,) in con.execute(
         "select table_name from information_schema.tables where table_catalog = 'before' and table_schema = 'snapshots'"
     ).fetchall()]
@@ -140,14 +150,14 @@ def test_a_rescore_never_touches_the_snapshots(rescored, fresh_warehouse):
             con.execute(f"select count(*) from before.{relation}").fetchall(), relation
 
 
-def test_the_dashboard_shows_the_rescored_scores_on_a_new_page_load(rescored):
-    warehouse = rescored.publication.database.parent.parent / "csi.duckdb"
-    con = _attached(rescored=warehouse, published=rescored.publication.database)
+def test_a_dashboard_open_before_the_rescore_shows_the_new_scores_on_its_next_page_load(rescored):
+    published = rescored.result.publication.database
+    con = _attached(rescored=rescored.warehouse, published=published)
     assert _differing_rows(con, "rescored", "published", "marts.fct_account_health") == 0
     average = con.execute("select average_health_score from published.marts.fct_health_score_summary "
                           "where segment = 'all' and score_band = 'all'").fetchall()[0][0]
-    _, shown = page_load(dashboard_page(rescored.publication.database.parent))
-    assert shown == f"{average:.1f}"
+    _, shown = page_load(rescored.page)
+    assert shown == f"{average:.1f}" != rescored.shown_before
 
 
 def _sha256(path: Path) -> str:
@@ -169,7 +179,7 @@ def test_a_preview_publishes_its_own_copy_and_leaves_the_warehouse_and_the_publi
     assert os.readlink(published / PARQUET_LINK) == link
     assert not list(warehouse.parent.glob("*.wal"))
     con = _attached(preview=preview.publication.database, production=published / DATABASE_NAME,
-                    rescored=rescored.publication.database, warehouse=warehouse)
+                    rescored=rescored.result.publication.database, warehouse=warehouse)
     for relation in ("marts.fct_account_health", "marts.fct_health_score_summary", "seeds.health_weights"):
         assert _differing_rows(con, "preview", "rescored", relation) == 0, relation  # the same edit, published
     assert _differing_rows(con, "preview", "production", "marts.fct_account_health") > 0
@@ -290,7 +300,7 @@ def test_only_the_projects_sql_and_yaml_decide_a_recompile(setup, tmp_path):
 
 def test_the_plan_is_every_model_downstream_of_the_scoring_seeds_but_not_only_through_a_snapshot(setup, rescored):
     manifest = json.loads((setup.cache / "target" / "manifest.json").read_text())
-    planned = {node.unique_id for node in rescored.plan.nodes}
+    planned = {node.unique_id for node in rescored.result.plan.nodes}
     nodes = manifest["nodes"]
     assert {uid for uid in nodes if nodes[uid]["resource_type"] == "seed"
             and nodes[uid]["original_file_path"].startswith(SCORING_SEEDS)} <= planned
@@ -305,7 +315,7 @@ def test_the_plan_is_every_model_downstream_of_the_scoring_seeds_but_not_only_th
     nodes[mart] = {**nodes[score], "unique_id": mart, "name": "fct_new_mart", "alias": "fct_new_mart",
                    "relation_name": '"csi"."marts"."fct_new_mart"', "depends_on": {"nodes": [score], "macros": []}}
     test = "test.client_success_intelligence.not_null_fct_new_mart_account_id"
-    nodes[test] = {**nodes[rescored.plan.of_kind("test")[0].unique_id],
+    nodes[test] = {**nodes[rescored.result.plan.of_kind("test")[0].unique_id],
                    "name": "not_null_fct_new_mart_account_id", "depends_on": {"nodes": [mart], "macros": []}}
     manifest["child_map"][score] = [*manifest["child_map"][score], mart]
     manifest["child_map"][mart] = [test]
