@@ -180,6 +180,28 @@ def tune(
 
 
 @app.command()
+def rescore(
+    preview: Annotated[bool, typer.Option(
+        help="Publish to the preview copy (the dashboard's ?preview page); the warehouse and the published copy stay as they are.")] = False,
+) -> None:
+    """After an edit to the scoring seeds (seeds/health/), rebuild the health score and what reads it in seconds, and publish."""
+    from csi.publish import PREVIEW_DIR
+    from csi.rescore import rescore as rescore_scores
+
+    result = rescore_scores(preview=preview)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}")
+    built = result.plan.of_kind("view", "table")
+    typer.echo(f"rescored {result.customers:,} customers with weights {result.weights_version} as of {result.plan.as_of}: "
+               f"{len(result.plan.of_kind('seed'))} seeds, {len(built)} models, {len(result.plan.of_kind('test'))} tests"
+               f"{' (compiled first)' if result.compiled else ''}; published to {result.publication.database.parent} "
+               f"in {result.seconds} s")
+    if preview:
+        typer.echo(f"the preview is on the dashboard at ?{PREVIEW_DIR} (e.g. http://127.0.0.1:8501/?{PREVIEW_DIR}); "
+                   "`csi rescore` without --preview publishes it for everyone")
+
+
+@app.command()
 def publish(
     out: Annotated[Path | None, typer.Option(help="Folder to publish into (default: warehouse/published).")] = None,
 ) -> None:

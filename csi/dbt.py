@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -29,6 +30,7 @@ class DbtProject:
 
     project_vars: dict[str, Any] = field(default_factory=dict)
     quiet: bool = False
+    project_dir: Path = PROJECT_DIR
     _manifest: Any = None
 
     def __post_init__(self) -> None:
@@ -45,7 +47,7 @@ class DbtProject:
         run_vars = {**self.project_vars, **(extra_vars or {})}
         if as_of is not None:
             run_vars["as_of_date"] = as_of.isoformat()
-        args = [*command, "--project-dir", str(PROJECT_DIR), "--profiles-dir", os.environ["DBT_PROFILES_DIR"]]
+        args = [*command, "--project-dir", str(self.project_dir), "--profiles-dir", os.environ["DBT_PROFILES_DIR"]]
         if run_vars:
             args += ["--vars", json.dumps(run_vars, sort_keys=True)]
         if self.quiet:
