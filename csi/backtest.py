@@ -12,13 +12,12 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import yaml
 from rich.console import Console
 from rich.table import Table
 
-from csi.dbt import DbtProject
+from csi.dbt import DbtProject, health_components
 from csi.errors import UserError
-from csi.paths import PROJECT_DIR, warehouse_path
+from csi.paths import warehouse_path
 
 COLUMNS = ["weights_version", "component", "weight", "label"]
 VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -44,11 +43,6 @@ METRICS = [
 class Candidate:
     weights_version: str
     weights: dict[str, float]
-
-
-def health_components() -> list[str]:
-    with open(PROJECT_DIR / "dbt_project.yml") as project:
-        return list(yaml.safe_load(project)["vars"]["health_components"])
 
 
 def read_candidate(path: Path) -> Candidate:

@@ -1,6 +1,8 @@
 -- One row per customer as of the as-of date: the composite health score (the weighted mean of
 -- the components that apply), its band before and after the CSM's sentiment override, the churn
--- model's risk, revenue at risk and the three components that cost the most points.
+-- model's risk, revenue at risk, the three components that cost the most points and every
+-- component's score, weighed in this weights version or not (what the snapshot records and a
+-- backtest of another weighting rescores).
 
 with
 
@@ -10,6 +12,10 @@ customers as (
 
 components as (
     select * from {{ ref('int_health__weighted_components') }}
+),
+
+scores as (
+    select * from {{ ref('int_health__components') }}
 ),
 
 churn_risk as (
@@ -34,11 +40,18 @@ composite as (
         -- Rounded in two steps: a parallel float sum may differ in its last bits between runs, and
         -- the band reads the rounded score, so a score at a band's edge cannot flip bands.
         {{ round_double(round_double('cast(100 - sum(points_lost) as ' ~ type_double() ~ ')', 6), 2) }} as health_score,
+        count(score) as components_applied
+    from components
+    group by account_id
+),
+
+component_scores as (
+    select
         {% for component in enabled_health_components() %}
         max(case when component = '{{ component }}' then score end) as {{ component }}_score,
         {% endfor %}
-        count(score) as components_applied
-    from components
+        account_id
+    from scores
     group by account_id
 ),
 
@@ -125,7 +138,7 @@ final as (
         -- a column per component, from a jinja loop
         -- noqa: disable=LT02
         {% for component in var('health_components') %}
-        {{ component ~ '_score' if component in enabled_health_components() else 'cast(null as ' ~ type_double() ~ ')' }}
+        {{ 'component_scores.' ~ component ~ '_score' if component in enabled_health_components() else 'cast(null as ' ~ type_double() ~ ')' }}
             as {{ component }}_score{{ ',' if not loop.last }}
         {% endfor %}
     -- noqa: enable=LT02
@@ -146,6 +159,8 @@ final as (
         on risk.risk_rank = risk_level.risk_rank
     left join drivers
         on customers.account_id = drivers.account_id
+    left join component_scores
+        on customers.account_id = component_scores.account_id
 )
 
 select * from final
