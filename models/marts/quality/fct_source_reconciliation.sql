@@ -1,13 +1,14 @@
 -- For every raw table, where each of its rows went: staged, deduplicated, deleted or quarantined.
 -- The counts come from three places (the raw table, the staging model, the triage) so the
--- reconciliation test catches a row that staging lost or counted twice.
+-- reconciliation test catches a row that staging lost or counted twice. An optional table the
+-- warehouse lacks counts no rows.
 
 with
 
 {% for staged in staged_sources() %}
 {{ staged.base_model }}_raw as (
     select count(*) as raw_rows
-    from {{ source(staged.source, staged.table) }}
+    from {{ landed_source(staged.source, staged.table) }}
 ),
 
 {{ staged.base_model }}_triage as (
