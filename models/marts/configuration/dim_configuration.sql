@@ -28,6 +28,12 @@
     ('renewal_grace_days', 'A contract whose end passed without a follow-on contract starting within this many days churned.'),
     ('alert_probability_rise', 'A churn probability rise of at least this much (0 to 1) between snapshots raises an alert.'),
     ('alert_stale_days', 'A contract the churn model has not rescored for this many days raises a stale-component alert.'),
+    ('alert_band_hold_nights', 'A band transition alerts once the worse band has held this many consecutive nights.'),
+    ('alert_band_margin_points', 'A score within this many points of a band edge keeps the band held before (no band alert).'),
+    ('alert_score_drop_days', 'Score drops are measured against the highest score of this many days before.'),
+    ('alert_score_drop_points', 'A health score more than this many points below that highest raises a score_drop alert.'),
+    ('alert_severe_score_drop_points', 'More than this many points below raises a severe_score_drop alert.'),
+    ('alert_escalation_days', 'An alert whose account has not improved this many days later escalates (fct_alert_actions.is_escalated).'),
 ] %}
 
 with
