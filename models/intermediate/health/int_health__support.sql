@@ -4,7 +4,8 @@
 -- them escalated, the average hours to solve the tickets solved in the window and the urgent
 -- tickets open on the as-of date. Escalations and resolution time score only when there were
 -- tickets; an account without tickets is measured (none), so the component applies to every
--- customer.
+-- customer. A view: it reads the as-of date from the customers table (a replayed night rebuilds the
+-- tables, not the views).
 
 with
 
@@ -14,8 +15,7 @@ customers as (
 
 support as (
     select * from {{ ref('int_support__account_measures') }}
-    where reference_date = {{ as_of_date() }}
-        and window_days = {{ var('support_window_days') }}
+    where window_days = {{ var('support_window_days') }}
 ),
 
 measured as (
@@ -30,6 +30,7 @@ measured as (
     from customers
     inner join support
         on customers.account_id = support.account_id
+        and customers.as_of_date = support.reference_date
 ),
 
 {{ component_metric_scores('measured', 'support', [

@@ -16,7 +16,7 @@ syncs as (
         '{{ table.table }}' as table_name,
         {{ table.hours }} as stale_after_hours,
         max({{ safe_cast(table.field, dbt.type_timestamp()) }}) as latest_synced_at
-    from {{ source(table.source, table.table) }}
+    from {{ landed_source(table.source, table.table) }}
     where {{ safe_cast(table.field, dbt.type_timestamp()) }} < {{ dbt.dateadd('day', 1, as_of_date()) }}
     {{ 'union all' if not loop.last }}
     {%- endfor %}
