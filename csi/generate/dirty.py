@@ -2,8 +2,8 @@
 _manifest/dirty.parquet with the outcome staging must reach. Clean rows are never touched,
 except whitespace_case, which garbles an enum or e-mail of a real row in place (staging cleans it
 and keeps the row). Rows with a quarantine defect get a key of their own (a fresh id, for usage
-a day the account had no usage, for user activity a user no clean row has), so they never collide with a clean row and no clean row
-ever points at them; duplicates reuse a real row's key."""
+a day the account had no usage, for user activity a user no clean row has), so they never collide
+with a clean row and no clean row ever points at them; duplicates reuse a real row's key."""
 
 from __future__ import annotations
 
