@@ -13,13 +13,12 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import yaml
 from rich.console import Console
 from rich.table import Table
 
-from csi.dbt import DbtProject
+from csi.dbt import DbtProject, health_components
 from csi.errors import UserError
-from csi.paths import PROJECT_DIR, warehouse_path
+from csi.paths import warehouse_path
 
 COLUMNS = ["weights_version", "component", "weight", "label"]
 BAND_COLUMNS = ["segment", "band", "band_rank", "min_score"]
@@ -51,11 +50,6 @@ class Candidate:
     weights_version: str
     weights: dict[str, float]
     bands: list[dict[str, object]] | None = None
-
-
-def health_components() -> list[str]:
-    with open(PROJECT_DIR / "dbt_project.yml") as project:
-        return list(yaml.safe_load(project)["vars"]["health_components"])
 
 
 def read_candidate(path: Path) -> Candidate:

@@ -53,11 +53,15 @@ def load(
     source: Annotated[list[str] | None, typer.Option("--source", help="Load only this source (repeatable).")] = None,
 ) -> None:
     """Load Parquet or CSV files into the warehouse's raw schemas (all or nothing)."""
-    from csi.load import load_directory
+    from csi.load import load_directory, selected_tables
     from csi.paths import warehouse_path
 
     loaded = load_directory(data_dir, warehouse_path(), source)
     typer.echo(f"loaded {len(loaded)} tables, {sum(t.rows for t in loaded):,} rows into {warehouse_path()}")
+    for table in selected_tables(source):
+        if table.qualified_name not in {t.qualified_name for t in loaded}:
+            typer.echo(f"{table.qualified_name}: no file, an optional table: staging reads it as empty "
+                       "(docs/your-own-data.md)")
     for table in loaded:
         if table.missing_custom_fields:
             typer.echo(f"{table.qualified_name} has no {', '.join(table.missing_custom_fields)}: staging reads them as NULL "

@@ -12,9 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import yaml
 
 from csi.errors import UserError, locked_file
 from csi.paths import PROJECT_DIR, warehouse_path
+
+
+def health_components() -> list[str]:
+    """The health components the project scores (var health_components), in its order."""
+    with open(PROJECT_DIR / "dbt_project.yml") as project:
+        return list(yaml.safe_load(project)["vars"]["health_components"])
 
 
 class DbtFailure(UserError):

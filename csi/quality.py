@@ -19,14 +19,13 @@ from typing import Any
 
 import duckdb
 
+from csi.dbt import health_components
+
 BANDS = ["Healthy", "Watch", "At Risk", "Critical"]
 RISK_LEVELS = ["Critical", "High", "Medium", "Low"]
 SEGMENTS = ["enterprise", "mid-market", "smb"]
 RATES = ["open_rate", "click_rate", "bounce_rate"]
-COMPONENT_SCORES = [
-    "churn_risk_score", "usage_score", "health_check_cadence_score", "onboarding_score", "insider_calls_score",
-    "qbr_cadence_score", "pipeline_score", "tenure_score", "csat_score",
-]
+COMPONENT_SCORES = [f"{component}_score" for component in health_components()]
 
 # Numbers read from the warehouse before validating, used as {"$PARAMETER": name} in expectations.
 PARAMETERS = {

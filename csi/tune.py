@@ -42,7 +42,8 @@ from csi.backtest import BAND_COLUMNS, COLUMNS, VERSION, backtest, health_compon
 from csi.errors import UserError
 from csi.paths import warehouse_path
 
-# seed 001's cap: no component may carry more than this share of the score
+# no component may carry more than this share of the score (over-weighting one signal is the classic
+# vanity score)
 MAX_WEIGHT = 40
 # the logistic step of the smooth AUC, in score points
 SMOOTHING_POINTS = 5.0

@@ -126,6 +126,10 @@ def not_materialized():
     return "not materialized"
 
 
+def landed_source(source_name, table_name):
+    return f"{source_name}_{table_name}"
+
+
 def landed_row(source_name, table_name, columns):
     return f"struct_pack({', '.join(columns)})"
 

@@ -96,6 +96,7 @@ class Labels:
             "pipeline": ("open expansion pipeline as a share of ARR", "percent"),
             "tenure": ("months as a customer", "count"),
             "csat": ("NPS", "count"),
+            "support": (f"support tickets per licensed seat in {self.days('support_window_days')}", "count"),
         }.get(component, ("raw measure", "count"))
 
     # Account drill (fct_cs_account_summary)
@@ -115,6 +116,10 @@ class Labels:
             f"Customers at risk (in the {self.items('at_risk_bands')} band) or at "
             f"{self.items('at_risk_risk_levels')} churn risk, the most revenue at risk first."
         )
+
+    @property
+    def csat_trend(self) -> str:
+        return f"CSAT (vs {self.days('csat_trend_days')} before)"
 
     # Engagement (fct_engagement_by_segment, fct_account_email_engagement, fct_account_usage)
     @property

@@ -1,4 +1,4 @@
-"""The dbt analyses (seed 001's analyst queries) compiled by dbt and run on the shared history warehouse,
+"""The dbt analyses (a CS analyst's standard queries) compiled by dbt and run on the shared history warehouse,
 each result checked against the same figures computed here from the marts and the snapshot history."""
 
 from __future__ import annotations

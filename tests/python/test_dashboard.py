@@ -193,6 +193,13 @@ def test_at_risk_list_links_each_account_to_its_drill(page, dashboard_url, histo
     table.wait_for()
     first_row = table.locator("tbody tr").first.inner_text().split("\t")
     assert first_row[:5] == [name, f"{health:.1f}", money(arr), first_row[3], money(at_risk)]
+    # The CSAT trend: the survey CSAT now, and its change against 90 days before.
+    assert "CSAT (vs 90 days before)" in table.locator("thead").inner_text()
+    csat, change = history_warehouse.query(
+        f"select survey_csat, survey_csat_change from marts.fct_at_risk_accounts where account_id = '{account_id}'")[0]
+    arrow = "" if change is None else "▲" if change > 0 else "▼" if change < 0 else "="
+    assert first_row[10] == ("–" if csat is None else f"{csat:.1f}" + (f" ({arrow}{abs(change):.1f})" if arrow else ""))
+    assert history_warehouse.query("select count(survey_csat_change) from marts.fct_at_risk_accounts")[0][0] > 0
     wait_for_text(page, f"Accounts at risk\n{listed[0]:,}")
     assert table.locator("img.sparkline").count() >= 1
     screenshot(page, "2_at_risk_accounts")

@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from csi.conventions import check
+from csi.dbt import health_components
 from csi.paths import PROJECT_DIR
 from csi.quality import run_checkpoint
 
@@ -73,6 +74,16 @@ def test_conventions_name_each_breach(manifest: dict, tmp_path: Path) -> None:
     assert ("fct_toolkit_health (models/marts/toolkit/fct_toolkit_health.sql): builds into schema marts, "
             "expected toolkit_scores") in breaches
     assert "models/marts: more than one models YAML (_marts__models.yml, _more__models.yml)" in breaches
+
+
+def test_the_score_history_versions_on_every_components_score_with_no_list_of_its_own(manifest: dict) -> None:
+    """snap_account_health's check_cols follow var health_components: a component added there (and to
+    the contract of fct_account_health) records a version when its score alone changes."""
+    snapshot = next(node for node in manifest["nodes"].values() if node["name"] == "snap_account_health")
+    scores = [f"{component}_score" for component in health_components()]
+    assert "support_score" in scores
+    assert snapshot["config"]["check_cols"][-len(scores):] == scores
+    assert set(scores) <= set(_model(manifest, "fct_account_health")["columns"])
 
 
 def test_gx_checkpoint_passes_on_the_marts(history_warehouse) -> None:

@@ -24,6 +24,7 @@ from tests.python.warehouse import TODAY, BuiltWarehouse, use_warehouse
 BAD_VALUES = (
     ("product.usage_daily", "logins", "12 logins"),  # integer
     ("product.usage_daily", "usage_date", "2026-02-30"),  # date, part of the key
+    ("product.user_activity_daily", "events", "3 events"),  # integer
     ("salesforce.opportunity", "amount", "12,500.00"),  # double
     ("ml.churn_prediction", "churn_probability", "high"),  # double
     ("salesforce.contract", "is_deleted", "nope"),  # boolean
@@ -107,7 +108,7 @@ def test_a_full_refresh_rebuilds_the_same_scores(dirty_warehouse: CsvWarehouse) 
 
 def test_every_raw_row_is_accounted_for(dirty_warehouse: CsvWarehouse) -> None:
     rows = dirty_warehouse.built.query("select source_table, raw_rows, unaccounted_rows from marts.fct_source_reconciliation")
-    assert len(rows) == 15
+    assert len(rows) == len(raw_tables())
     assert all(raw > 0 for _, raw, _ in rows)
     assert [(table, unaccounted) for table, _, unaccounted in rows if unaccounted != 0] == []
 

@@ -6,6 +6,7 @@
 {%- set described = [
     ('weights_version', 'The weights version the health score was computed with (seeds/health/health_weights.csv).'),
     ('usage_window_days', 'Days of product usage the usage component and fct_account_usage measure: monthly active users, average daily active users, seat utilisation and the month-over-month change compare this many days with the same number before.'),
+    ('power_user_min_active_days', 'fct_account_usage counts a power user as active on at least this many days of the last usage_window_days.'),
     ('usage_decline_pct', 'fct_account_usage flags usage as declining when active-user days fell by at least this percentage against the window before.'),
     ('health_check_window_days', 'Days the health_check_cadence component counts health checks over (fct_cs_account_summary.health_checks_in_cadence_window).'),
     ('health_check_coverage_days', 'Days the health-check coverage KPI and the CSM leaderboard look back for a health check (fct_cs_account_summary.health_checks_in_coverage_window).'),
@@ -18,6 +19,8 @@
     ('qbr_coverage_segments', 'The segments the QBR coverage KPI is due for.'),
     ('email_window_days', 'Days of HubSpot e-mail fct_account_email_engagement and the value-driven e-mail KPI count.'),
     ('survey_window_days', 'Days of survey answers the csat component reads.'),
+    ('csat_trend_days', 'The CSAT trend of the at-risk list compares the survey CSAT with the one this many days earlier (fct_at_risk_accounts.previous_survey_csat).'),
+    ('support_window_days', 'Days of support tickets the support component measures: tickets created per seat, escalated and solved in this many days, urgent tickets open on the as-of date.'),
     ('at_risk_bands', 'The health bands that are at risk: an account is at risk when its band is one of these, a score when it falls in one of them for its segment.'),
     ('at_risk_risk_levels', 'The churn risk levels that also put a customer on the at-risk list (fct_at_risk_accounts).'),
     ('forecast_lookback_days', 'The forecast and the validation read scores and probabilities as they stood this many days before a contract ends (fct_renewal_forecast_accuracy.flagged_60d is flagged this many days ahead).'),

@@ -1,6 +1,7 @@
 -- Rows in each raw table as it landed, counted straight from the source: the count the
 -- reconciliation holds against what the triage and the stg_ models made of them, taken apart from
--- both so it catches a row staging lost or counted twice.
+-- both so it catches a row staging lost or counted twice. An optional table the warehouse lacks
+-- counts no rows.
 
 with
 
@@ -9,7 +10,7 @@ final as (
     select
         '{{ staged.source }}.{{ staged.table }}' as source_table,
         count(*) as raw_rows
-    from {{ source(staged.source, staged.table) }}
+    from {{ landed_source(staged.source, staged.table) }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 )
