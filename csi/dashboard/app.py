@@ -20,6 +20,7 @@ from csi.dashboard.tabs import (
     at_risk,
     cs_operations,
     engagement,
+    executive,
     forecast,
     health_score,
     validation,
@@ -27,6 +28,7 @@ from csi.dashboard.tabs import (
 from csi.paths import published_dir
 
 TABS: dict[str, Callable[[Published], None]] = {
+    "Executive": executive.render,
     "Health Score": health_score.render,
     "At-Risk Accounts": at_risk.render,
     "Account drill": account_drill.render,

@@ -25,6 +25,10 @@
     ('renewal_grace_days', 'A contract whose end passed without a follow-on contract starting within this many days churned.'),
     ('alert_probability_rise', 'A churn probability rise of at least this much (0 to 1) between snapshots raises an alert.'),
     ('alert_stale_days', 'A contract the churn model has not rescored for this many days raises a stale-component alert.'),
+    ('executive_window_months', 'The trailing window, in months ending with each month, of the executive GRR, NRR, logo retention, expansion rate and time to value (fct_executive_summary, the semantic layer).'),
+    ('renewal_due_near_days', 'fct_executive_summary.renewals_due_near: contracts in force at the month end that end within this many days.'),
+    ('renewal_due_far_days', 'fct_executive_summary.renewals_due_far: contracts in force at the month end that end within this many days.'),
+    ('usage_cohort_days', 'Behavioural cohorts (fct_cohort_retention.usage_cohort) read feature use over this many days after the first contract starts.'),
 ] %}
 
 with
