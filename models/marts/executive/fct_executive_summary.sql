@@ -232,9 +232,12 @@ final as (
         cast(measured.renewals_due_{{ window }}_at_risk as {{ dbt.type_int() }}) as renewals_due_{{ window }}_at_risk,
         cast(measured.renewals_due_{{ window }}_at_risk_arr as {{ type_double() }}) as renewals_due_{{ window }}_at_risk_arr,
         {%- endfor %}
+        {#- Rounded: a change is read in points or units, not in a float difference's last bits. #}
         {%- for figure in headline %}
-        cast(measured.{{ figure }} - previous_month.{{ figure }} as {{ type_double() }}) as {{ figure }}_change_month,
-        cast(measured.{{ figure }} - previous_quarter.{{ figure }} as {{ type_double() }}) as {{ figure }}_change_quarter,
+        cast({{ round_double('measured.' ~ figure ~ ' - previous_month.' ~ figure, 6) }} as {{ type_double() }})
+            as {{ figure }}_change_month,
+        cast({{ round_double('measured.' ~ figure ~ ' - previous_quarter.' ~ figure, 6) }} as {{ type_double() }})
+            as {{ figure }}_change_quarter,
         {%- endfor %}
         {{ as_of_date() }} as as_of_date
     from measured

@@ -5,7 +5,7 @@
 -- was in forecast_lookback_days before the contract's end, as the score history recorded it then
 -- (snap_account_health, read as int_validation__contract_scores reads it), never today's band, which
 -- the outcome itself would have moved. A contract whose lookback precedes the history has no band
--- then and counts in no cell.
+-- then and counts in no cell; an ARR no tier holds (none recorded) counts only in the 'all' tiers.
 
 with
 
@@ -39,7 +39,7 @@ customers as (
         account_health.score_band,
         account_health.arr
     from account_health
-    inner join tiers
+    left join tiers
         on account_health.arr >= tiers.min_arr
         and (tiers.max_arr is null or account_health.arr < tiers.max_arr)
 ),
@@ -55,7 +55,7 @@ contracts as (
     inner join history
         on predictions.account_id = history.account_id
         and {{ snapshot_valid_on('predictions.lookback_date', 'history') }}
-    inner join tiers
+    left join tiers
         on outcomes.arr >= tiers.min_arr
         and (tiers.max_arr is null or outcomes.arr < tiers.max_arr)
 ),
