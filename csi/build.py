@@ -67,3 +67,12 @@ def build(
     else:
         project.invoke(["build", "--selector", CI_SELECTOR if unit_tests else NIGHTLY_SELECTOR], as_of, run_vars)
     return guard
+
+
+def stale_sources(project: DbtProject) -> list[str]:
+    """`dbt source freshness` (against the wall clock, as dbt measures it): the raw tables past their
+    warn_after, as '<source>.<table> (warn|error)'. A stale source does not stop the nightly job:
+    marts.fct_stale_sources measures the same thresholds against the as-of date for the dashboard."""
+    freshness = project.invoke(["source", "freshness"], check=False)
+    return [f"{result.node.source_name}.{result.node.name} ({result.status})" for result in freshness.results
+            if result.node.resource_type == "source" and str(result.status) != "pass"]  # not the run's hooks

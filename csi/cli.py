@@ -71,21 +71,29 @@ def build(
         "--select", "-s", help="dbt selection (repeatable), instead of the nightly selector (selectors.yml).")] = None,
     unit_tests: Annotated[bool, typer.Option(
         help="Run dbt's unit tests too (they check the SQL with this project's column names: CI and development).")] = False,
-    nightly: Annotated[bool, typer.Option(help="Follow last night's build: staging's data tests check only the rows synced since.")] = False,
+    nightly: Annotated[bool, typer.Option(
+        help="Follow last night's build: staging's data tests check only the rows synced since; then `dbt source freshness`.")] = False,
+    send_alerts: Annotated[bool, typer.Option(help="End with `csi alerts send`: deliver the new alerts.")] = False,
 ) -> None:
     """Seed and `dbt build` the project as of a date, then publish the marts for BI and the dashboard."""
     from csi.build import build as build_project
+    from csi.build import stale_sources
     from csi.dbt import DbtProject
     from csi.paths import published_dir, warehouse_path
     from csi.publish import publish as publish_marts
     from csi.summary import print_summary
 
-    guard = build_project(DbtProject(), parse_date(as_of, "--as-of"), select, unit_tests, nightly)
+    project = DbtProject()
+    guard = build_project(project, parse_date(as_of, "--as-of"), select, unit_tests, nightly)
+    if nightly and (stale := stale_sources(project)):
+        typer.echo(f"stale sources (dbt source freshness): {', '.join(stale)}")
     print_summary(warehouse_path())
     publication = publish_marts(warehouse_path(), published_dir())
     typer.echo(f"published {len(publication.tables)} tables to {publication.database.parent} in {publication.seconds} s")
     if guard.reason == "past":
         typer.echo(guard.left_alone())
+    if send_alerts:
+        _send_alerts(dry_run=False)
 
 
 @app.command()
@@ -178,6 +186,44 @@ def dashboard(
     if not 0 < port < 65536:
         raise UserError(f"--port must be between 1 and 65535, got {port}")
     serve(host, port, published)
+
+
+alerts_app = typer.Typer(help="Deliver the health alerts to the CSMs, and acknowledge or snooze them.", no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
+
+
+def _send_alerts(dry_run: bool) -> None:
+    from csi.alerts import send_alerts
+    from csi.paths import warehouse_path
+
+    report = send_alerts(warehouse_path(), dry_run=dry_run, echo=typer.echo)
+    for problem in report.problems:
+        typer.echo(problem, err=True)
+    typer.echo(("dry run, nothing sent or recorded: " if dry_run else "") + report.summary())
+    if report.failed:
+        raise SystemExit(1)
+
+
+@alerts_app.command("send")
+def alerts_send(
+    dry_run: Annotated[bool, typer.Option(help="Print the digests instead of sending them; record nothing.")] = False,
+) -> None:
+    """Send each new alert once, one digest per recipient: e-mail (CSI_SMTP_*) and Slack webhooks (seed alert_slack_channels)."""
+    _send_alerts(dry_run)
+
+
+@alerts_app.command("ack")
+def alerts_ack(
+    alert_id: Annotated[str, typer.Argument(help="The alert's id (fct_health_alerts.alert_id).")],
+    until: Annotated[str | None, typer.Option(help="Snooze until this date (YYYY-MM-DD) instead of acknowledging for good.")] = None,
+) -> None:
+    """Acknowledge an alert (it does not escalate) or snooze it until a date; counts from the next build."""
+    from csi.alerts import acknowledge
+    from csi.paths import warehouse_path
+
+    snoozed = parse_date(until, "--until") if until else None
+    acknowledge(warehouse_path(), alert_id, snoozed)
+    typer.echo(f"{alert_id} {'snoozed until ' + str(snoozed) if snoozed else 'acknowledged'}")
 
 
 toolkit_app = typer.Typer(

@@ -187,7 +187,16 @@ CHECKED = [
     Checked("fct_account_usage", [*key("account_id"), between("seat_utilisation_pct", 0, None)]),
     # The configuration the build used: the dashboard's labels read their windows here.
     Checked("dim_configuration", [*key("name"), ("ExpectColumnValuesToNotBeNull", {"column": "value"})]),
-    Checked("fct_health_alerts", [*key("alert_id"), one_of("direction", ["worsened", "improved"])]),
+    Checked("fct_health_alerts", [
+        *key("alert_id"), one_of("direction", ["worsened", "improved"]),
+        one_of("severity", ["critical", "high", "medium", "low"])]),
+    Checked("fct_alert_actions", [
+        *key("alert_id"), one_of("sla_status", ["met", "missed", "open"]), between("days_to_action", 0, None)]),
+    Checked("fct_alert_deliveries", [*key("alert_id", "event"), one_of("event", ["alert", "escalation"])]),
+    Checked("fct_stale_sources", [*key("source_name"), between("hours_since_sync", 0, None)]),
+    Checked("fct_intervention_outcomes", [*key("contract_id"), between("days_to_detection", 0, None),
+                                          one_of("outcome", ["renewed", "expanded", "contracted", "churned"])]),
+    Checked("fct_intervention_metrics", [*key("cohort_quarter", "segment", "metric"), between("denominator", 0, None)]),
     Checked("fct_renewal_forecast_accuracy", [*key("cohort_quarter"), between("early_warning_rate", 0, 1)]),
     Checked("fct_score_validation", [*key("weights_version", "cohort_quarter")]),
     Checked("fct_score_lift_by_decile", [*key("weights_version", "risk_decile"), between("risk_decile", 1, 10)]),

@@ -138,6 +138,10 @@ def personal_fields(source_name, table_name):
     return {}
 
 
+def alerting_table(name):
+    return f"alerting.{name}"
+
+
 clean_text = _call("clean_text")
 median = _call("median")
 quarter_label = _call("quarter_label")
@@ -217,3 +221,7 @@ def staged_sources():
 
 def candidate_weighted_sum(weights, column):
     return f" + coalesce({column}, 0)"
+
+
+def freshness_thresholds():
+    return [{"source": "salesforce", "table": "account", "field": "_fivetran_synced", "hours": 24}]

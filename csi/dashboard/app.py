@@ -75,7 +75,26 @@ def header(published: Published) -> bool:
             f"As of {fmt.day(stamp['as_of_date'])} · weights {stamp['weights_version']} · "
             f"{int(stamp['customers']):,} customers · published copy {published.database}"
         )
+    stale_source_banner(published)
     return True
+
+
+def stale_source_banner(published: Published) -> None:
+    """Name every source past its freshness threshold on the as-of date (fct_stale_sources): the
+    figures it feeds may be out of date."""
+    if "marts.fct_stale_sources" not in published.tables():
+        return
+    stale = published.query("select * from marts.fct_stale_sources where is_stale order by source_name")
+    if stale.empty:
+        return
+    named = "; ".join(
+        f"{row.source_name} (last sync {fmt.day(row.latest_synced_at)}, "
+        f"{fmt.number(row.hours_since_sync)} h before the end of {fmt.day(row.as_of_date)}, "
+        f"threshold {fmt.number(row.stale_after_hours)} h)"
+        if fmt.finite(row.hours_since_sync) else f"{row.source_name} (never synced)"
+        for row in stale.itertuples()
+    )
+    st.warning(f"Stale source: {named}. What it feeds may be out of date.")
 
 
 def main(folder: Path | None = None) -> None:

@@ -21,6 +21,17 @@ RISK_ORDER = ["Critical", "High", "Medium", "Low"]
 SEGMENT_ORDER = ["enterprise", "mid-market", "smb"]
 
 DIRECTIONS = {"worsened": "▼ worsened", "improved": "▲ improved"}
+SEVERITY_ORDER = ["critical", "high", "medium", "low"]
+
+# Alerts: fct_intervention_metrics' metrics, label and how the value reads.
+INTERVENTION_METRICS = {
+    "intervention_success_rate": ("Intervention success rate (saved / acted on within SLA)", "percent"),
+    "no_action_renewal_rate": ("Renewal rate of alerted accounts nobody acted on", "percent"),
+    "intervention_uplift_pp": ("Uplift (points)", "points"),
+    "time_to_detection_days": ("Time to detection (days, first alert to first action)", "days"),
+    "churn_alerted_30d_share": ("Churns alerted 30+ days ahead", "percent"),
+    "false_alert_rate": ("False alerts (renewed without any action)", "percent"),
+}
 QBR_LOGGED_IN = {"salesforce": "Salesforce", "hubspot": "HubSpot", "both": "Salesforce and HubSpot"}
 
 # fct_score_validation's metrics: label and how the value reads.
@@ -163,8 +174,11 @@ class Labels:
     # Alerts (fct_health_alerts, fct_health_alert_summary)
     @property
     def alert_types(self) -> dict[str, str]:
+        drop_days = self.days("alert_score_drop_days")
         return {
             "band_transition": "Band change",
+            "score_drop": f"Score down {self.value('alert_score_drop_points')}+ points in {drop_days}",
+            "severe_score_drop": f"Score down {self.value('alert_severe_score_drop_points')}+ points in {drop_days}",
             "churn_probability_rise": f"Churn probability up {self.points('alert_probability_rise')}+ points",
             "component_stale": "Component went stale",
         }

@@ -414,6 +414,68 @@ def test_alerts_counts_the_band_changes_of_the_last_30_days(page, dashboard_url,
     screenshot(page, "8_alerts")
 
 
+def test_alerts_tab_is_the_csm_queue_with_the_action_the_sla_clock_and_the_outcomes(
+    page, dashboard_url, history_warehouse
+):
+    severity, account_id, action, csm = history_warehouse.query(
+        "select severity, account_id, recommended_action, csm_name from marts.fct_alert_actions "
+        "where first_action_date is null and csm_name is not null "
+        "order by list_position(['critical', 'high', 'medium', 'low'], severity), sla_days_left, alert_date desc, alert_id "
+        "limit 1"
+    )[0]
+    name = raw_account_name(history_warehouse, account_id)
+    success = history_warehouse.query(
+        "select denominator from marts.fct_intervention_metrics "
+        "where cohort_quarter = 'All' and segment = 'all' and metric = 'intervention_success_rate'"
+    )[0][0]
+    open_tab(page, dashboard_url, "Alerts", "Queue: alerts waiting for an action")
+    wait_for_text(page, severity.capitalize())
+    wait_for_text(page, name)
+    wait_for_text(page, action)
+    wait_for_text(page, "Did it work? Intervention outcomes by quarter")
+    wait_for_text(page, "Intervention success rate (saved / acted on within SLA)")
+    wait_for_text(page, f"(n={success})")
+    wait_for_text(page, "a CSM's action has no causal effect")
+    page.get_by_role("combobox").first.click()  # the CSM filter
+    page.get_by_role("option", name=csm, exact=True).click()
+    wait_for_text(page, csm)
+    others = history_warehouse.query(
+        f"select count(*) from marts.fct_alert_actions where first_action_date is null and csm_name <> '{csm.replace(chr(39), chr(39) * 2)}'"
+    )[0][0]
+    assert others == 0 or "Alert id" in text_of(page)
+    screenshot(page, "8_alerts_queue")
+
+
+def _header(folder: str) -> None:  # the body runs as a Streamlit script
+    from pathlib import Path
+
+    from csi.dashboard.app import header
+    from csi.dashboard.data import Published
+
+    header(Published(Path(folder)))
+
+
+def test_a_stale_source_is_named_in_a_banner_above_every_tab(published, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    from csi.publish import DATABASE_NAME
+
+    fresh = AppTest.from_function(_header, kwargs={"folder": str(published)}, default_timeout=120)
+    fresh.run()
+    assert not fresh.exception and not fresh.warning, "the history warehouse's sources are fresh on its as-of date"
+    folder = tmp_path / "stale"
+    folder.mkdir()
+    shutil.copy(published / DATABASE_NAME, folder / DATABASE_NAME)
+    with duckdb.connect(str(folder / DATABASE_NAME)) as con:
+        con.execute("update marts.fct_stale_sources set is_stale = true, hours_since_sync = 50 where source_name = 'support'")
+    stale = AppTest.from_function(_header, kwargs={"folder": str(folder)}, default_timeout=120)
+    stale.run()
+    assert not stale.exception, [e.value for e in stale.exception]
+    [banner] = [warning.value for warning in stale.warning]
+    assert banner.startswith("Stale source: support (last sync ")
+    assert banner.endswith("50 h before the end of 30 Jun 2026, threshold 24 h). What it feeds may be out of date.")
+
+
 def test_a_missing_publication_shows_what_to_run(page, tmp_path):
     port = free_port()
     csi = Path(sys.executable).with_name("csi")
