@@ -7,6 +7,10 @@
 -- the outcome itself would have moved. A contract whose lookback precedes the history has no band
 -- then and counts in no cell; an ARR no tier holds (none recorded) counts only in the 'all' tiers.
 
+{#- Each cell's grouping: by tier and band, by tier over every band, by band over every tier, over all
+    (a constant is never grouped by: PostgreSQL rejects it). #}
+{%- set groupings = [['arr_tier', 'score_band'], ['arr_tier'], ['score_band'], []] %}
+
 with
 
 account_health as (
@@ -61,27 +65,31 @@ contracts as (
 ),
 
 customer_cells as (
-    {%- for tier_column, band_column in [('arr_tier', 'score_band'), ('arr_tier', "'all'"), ("'all'", 'score_band'), ("'all'", "'all'")] %}
+    {%- for grouped in groupings %}
     select
-        {{ tier_column }} as arr_tier,
-        {{ band_column }} as score_band,
+        {{ 'arr_tier' if 'arr_tier' in grouped else "'all'" }} as arr_tier,
+        {{ 'score_band' if 'score_band' in grouped else "'all'" }} as score_band,
         count(*) as customers,
         sum(arr) as arr
     from customers
-    group by {{ tier_column }}, {{ band_column }}
+    {%- if grouped %}
+    group by {{ grouped | join(', ') }}
+    {%- endif %}
     {{ 'union all' if not loop.last }}
     {%- endfor %}
 ),
 
 contract_cells as (
-    {%- for tier_column, band_column in [('arr_tier', 'score_band'), ('arr_tier', "'all'"), ("'all'", 'score_band'), ("'all'", "'all'")] %}
+    {%- for grouped in groupings %}
     select
-        {{ tier_column }} as arr_tier,
-        {{ band_column }} as score_band,
+        {{ 'arr_tier' if 'arr_tier' in grouped else "'all'" }} as arr_tier,
+        {{ 'score_band' if 'score_band' in grouped else "'all'" }} as score_band,
         count(*) as contracts_decided,
         sum(is_churned) as contracts_churned
     from contracts
-    group by {{ tier_column }}, {{ band_column }}
+    {%- if grouped %}
+    group by {{ grouped | join(', ') }}
+    {%- endif %}
     {{ 'union all' if not loop.last }}
     {%- endfor %}
 ),
