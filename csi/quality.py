@@ -221,8 +221,42 @@ CHECKED = [
     Checked("fct_surprise_churns", [*key("contract_id"), between("points_above_line", 0, None)]),
     Checked("fct_score_distribution", [*key("month_start", "segment", "bucket_type", "bucket"), between("share", 0, 1)]),
     Checked("fct_score_drift", [*key("month_start", "segment"), between("score_psi", 0, None)]),
-    Checked("fct_cohort_retention", [*key("cohort_quarter", "quarters_since_start"), between("logo_retention", 0, 1)]),
+    Checked("fct_cohort_retention", [
+        *key("cohort_quarter", "usage_cohort", "quarters_since_start"), between("logo_retention", 0, 1),
+    ]),
     Checked("fct_revenue_retention", [*key("month_start", "segment"), between("grr", 0, 1)]),
+    Checked("fct_executive_summary", [
+        *key("month_start", "segment"),
+        one_of("segment", [*SEGMENTS, "all"]),
+        between("average_health_score", 0, 100),
+        *(between(share, 0, 1) for share in ("at_risk_arr_share", "grr", "logo_retention", "expansion_rate")),
+        between("nrr", 0, None),
+        between("time_to_value_days", 0, None),
+    ]),
+    # The executive summary's customers on the latest month's 'all' row are those the score history held
+    # at that month's end: at least one, never more than the accounts on record.
+    Checked("fct_executive_summary__latest", [
+        ("ExpectTableRowCountToEqual", {"value": 1}),
+        between("customers", 1, None),
+    ], sql="select customers from marts.fct_executive_summary where segment = 'all' "
+           "and month_start = (select max(month_start) from marts.fct_executive_summary)"),
+    Checked("fct_value_health_matrix", [
+        *key("arr_tier", "score_band"),
+        one_of("score_band", [*BANDS, "all"]),
+        between("churn_rate", 0, 1),
+        between("customers", 0, {"$PARAMETER": "customers"}),
+    ]),
+    # The matrix's row over every tier and band counts every customer once.
+    Checked("fct_value_health_matrix__portfolio", [
+        ("ExpectTableRowCountToEqual", {"value": 1}),
+        between("customers", {"$PARAMETER": "customers"}, {"$PARAMETER": "customers"}),
+    ], sql="select customers from marts.fct_value_health_matrix where arr_tier = 'all' and score_band = 'all'"),
+    Checked("fct_engagement_kpis", [
+        *key("kpi_code"),
+        ("ExpectTableRowCountToEqual", {"value": 4}),
+        between("rate", 0, 1),
+        between("target", 0, 1),
+    ]),
     Checked("fct_toolkit_health", schema="toolkit_scores", expectations=[
         *key("account_id"),
         rows("customers"),

@@ -21,6 +21,7 @@ from csi.dashboard.tabs import (
     at_risk,
     cs_operations,
     engagement,
+    executive,
     forecast,
     health_score,
     validation,
@@ -29,6 +30,7 @@ from csi.paths import published_dir
 from csi.publish import PREVIEW_DIR
 
 TABS: dict[str, Callable[[Published], None]] = {
+    "Executive": executive.render,
     "Health Score": health_score.render,
     "At-Risk Accounts": at_risk.render,
     "Account drill": account_drill.render,

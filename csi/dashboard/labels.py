@@ -99,6 +99,32 @@ class Labels:
             "support": (f"support tickets per licensed seat in {self.days('support_window_days')}", "count"),
         }.get(component, ("raw measure", "count"))
 
+    # Executive (fct_executive_summary)
+    @property
+    def executive_window(self) -> str:
+        """'trailing 12 months'."""
+        return f"trailing {self.value('executive_window_months')} months"
+
+    @property
+    def executive_figures(self) -> dict[str, tuple[str, str]]:
+        """fct_executive_summary's headline figures: label and how the value reads."""
+        window = self.executive_window
+        return {
+            "customers": ("Customers", "count"),
+            "arr": ("ARR", "money"),
+            "average_health_score": ("Average health score", "score"),
+            "at_risk_arr_share": (f"At-risk ARR share ({self.items('at_risk_bands')} band)", "share"),
+            "grr": (f"GRR ({window})", "share"),
+            "nrr": (f"NRR ({window})", "share"),
+            "logo_retention": (f"Logo retention ({window})", "share"),
+            "expansion_rate": (f"Expansion rate ({window})", "share"),
+            "time_to_value_days": (f"Time to value (median, onboarded in the {window})", "days"),
+        }
+
+    def renewals_due(self, window: str) -> str:
+        """'Renewals due in 60 days' for fct_executive_summary's near or far window."""
+        return f"Renewals due in {self.days(f'renewal_due_{window}_days')}"
+
     # Account drill (fct_cs_account_summary)
     @property
     def health_checks_in_cadence_window(self) -> str:

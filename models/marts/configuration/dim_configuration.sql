@@ -38,6 +38,10 @@
     ('score_trend_flat_points', 'A score change over a window is a trend up or down when it reaches this many points, else flat.'),
     ('validation_min_count', 'A validation slice with fewer churned or renewed contracts than this (or fewer flagged at risk, for the metrics of the flag) withholds its metrics.'),
     ('validation_confidence_z', 'The normal quantile of the confidence intervals of the validation metrics (1.96: 95 %).'),
+    ('executive_window_months', 'The trailing window, in months ending with each month, of the executive GRR, NRR, logo retention, expansion rate and time to value (fct_executive_summary, the semantic layer).'),
+    ('renewal_due_near_days', 'fct_executive_summary.renewals_due_near: contracts in force at the month end that end within this many days.'),
+    ('renewal_due_far_days', 'fct_executive_summary.renewals_due_far: contracts in force at the month end that end within this many days.'),
+    ('usage_cohort_days', 'Behavioural cohorts (fct_cohort_retention.usage_cohort) read feature use over this many days after the first contract starts.'),
 ] %}
 
 with
