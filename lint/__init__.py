@@ -253,3 +253,7 @@ def validation_scopes(relation, columns):
 
 def at_risk_lines(bands):
     return f"select segment, min(min_score) as at_risk_below_score from {bands} group by segment"
+
+
+def column_as(expression, name):
+    return expression if expression == name else f"{expression} as {name}"

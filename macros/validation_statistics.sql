@@ -9,9 +9,9 @@
 {% macro validation_scopes(relation, columns) -%}
     {%- for cohort, segment in [('cohort_quarter', 'segment'), ('cohort_quarter', "'all'"), ("'All'", 'segment'), ("'All'", "'all'")] %}
     select
-        {{ cohort }} as cohort_quarter,
-        {{ 'cohort_quarter_start' if cohort == 'cohort_quarter' else 'cast(null as date)' }} as cohort_quarter_start,
-        {{ segment }} as segment,
+        {{ column_as(cohort, 'cohort_quarter') }},
+        {{ column_as('cohort_quarter_start' if cohort == 'cohort_quarter' else 'cast(null as date)', 'cohort_quarter_start') }},
+        {{ column_as(segment, 'segment') }},
         {{ columns | join(', ') }}
     from {{ relation }}
     {{ 'union all' if not loop.last }}

@@ -151,7 +151,7 @@ final as (
         -- noqa: disable=LT02
         {% for component in var('health_components') %}
         {{ 'component_scores.' ~ component ~ '_score' if component in enabled_health_components()
-            else 'cast(null as ' ~ type_double() ~ ')' }} as {{ component }}_score,
+            else 'cast(null as ' ~ type_double() ~ ') as ' ~ component ~ '_score' }},
         {% endfor %}
         -- the weight each component carries in the composite (NULL where it does not apply)
         {% for component in var('health_components') %}

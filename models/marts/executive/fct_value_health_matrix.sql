@@ -67,8 +67,8 @@ contracts as (
 customer_cells as (
     {%- for grouped in groupings %}
     select
-        {{ 'arr_tier' if 'arr_tier' in grouped else "'all'" }} as arr_tier,
-        {{ 'score_band' if 'score_band' in grouped else "'all'" }} as score_band,
+        {{ column_as('arr_tier' if 'arr_tier' in grouped else "'all'", 'arr_tier') }},
+        {{ column_as('score_band' if 'score_band' in grouped else "'all'", 'score_band') }},
         count(*) as customers,
         sum(arr) as arr
     from customers
@@ -82,8 +82,8 @@ customer_cells as (
 contract_cells as (
     {%- for grouped in groupings %}
     select
-        {{ 'arr_tier' if 'arr_tier' in grouped else "'all'" }} as arr_tier,
-        {{ 'score_band' if 'score_band' in grouped else "'all'" }} as score_band,
+        {{ column_as('arr_tier' if 'arr_tier' in grouped else "'all'", 'arr_tier') }},
+        {{ column_as('score_band' if 'score_band' in grouped else "'all'", 'score_band') }},
         count(*) as contracts_decided,
         sum(is_churned) as contracts_churned
     from contracts
