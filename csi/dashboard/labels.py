@@ -190,6 +190,8 @@ class Labels:
             "severe_score_drop": f"Score down {self.value('alert_severe_score_drop_points')}+ points in {drop_days}",
             "churn_probability_rise": f"Churn probability up {self.points('alert_probability_rise')}+ points",
             "component_stale": "Component went stale",
+            "no_login": f"No login for {self.days('alert_no_login_days')}",
+            "extended_no_login": f"No login for {self.days('alert_extended_no_login_days')}",
         }
 
 

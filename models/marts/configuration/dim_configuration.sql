@@ -33,6 +33,8 @@
     ('alert_score_drop_days', 'Score drops are measured against the highest score of this many days before.'),
     ('alert_score_drop_points', 'A health score more than this many points below that highest raises a score_drop alert.'),
     ('alert_severe_score_drop_points', 'More than this many points below raises a severe_score_drop alert.'),
+    ('alert_no_login_days', 'A customer without a login for this many days raises a no_login alert.'),
+    ('alert_extended_no_login_days', 'Without a login for this many days it raises an extended_no_login alert.'),
     ('alert_escalation_days', 'An alert whose account has not improved this many days later escalates (fct_alert_actions.is_escalated).'),
     ('score_trend_windows', "fct_account_score_trend measures each customer's score change over the last this many days (each a window) up to the as-of date."),
     ('score_trend_flat_points', 'A score change over a window is a trend up or down when it reaches this many points, else flat.'),
