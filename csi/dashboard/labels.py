@@ -112,7 +112,7 @@ class Labels:
         return {
             "customers": ("Customers", "count"),
             "arr": ("ARR", "money"),
-            "average_health_score": ("Average health score", "score"),
+            "average_health_score": ("Average health score at month end", "score"),
             "at_risk_arr_share": (f"At-risk ARR share ({self.items('at_risk_bands')} band)", "share"),
             "grr": (f"GRR ({window})", "share"),
             "nrr": (f"NRR ({window})", "share"),

@@ -18,10 +18,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from csi.bench.rescore import WEIGHTS, copy_project, dashboard_page, move_weight, page_load
+from csi.paths import PROJECT_DIR
 from csi.publish import DATABASE_NAME, PARQUET_LINK, PREVIEW_DIR, publish
 from csi.rescore import SCORING_SEEDS, Rescore, plan_from_manifest, rescore, source_hash
+
+VARS = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
 
 CSI = Path(sys.executable).with_name("csi")
 FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
@@ -131,7 +135,8 @@ def test_a_rescore_after_a_weight_edit_equals_a_dbt_build_of_the_same_nodes(resc
         assert _differing_rows(con, "rescored", "dbt", relation) == 0, relation
     # the edit moved the scores, so the comparison above compares new scores
     assert _differing_rows(con, "rescored", "before", "marts.fct_account_health") > 0
-    assert con.execute("select weight from rescored.seeds.health_weights where component = 'usage'").fetchall() == [(25,)]
+    assert con.execute("select weight from rescored.seeds.health_weights where component = 'usage' and weights_version = ?",
+                       [VARS["weights_version"]]).fetchall() == [(25,)]
     assert rescored.result.customers == con.execute("select count(*) from dbt.marts.fct_account_health"
                                                     ).fetchall()[0][0]
 
@@ -304,7 +309,7 @@ def test_the_plan_is_every_model_downstream_of_the_scoring_seeds_but_not_only_th
     nodes = manifest["nodes"]
     assert {uid for uid in nodes if nodes[uid]["resource_type"] == "seed"
             and nodes[uid]["original_file_path"].startswith(SCORING_SEEDS)} <= planned
-    history = "model.client_success_intelligence.int_validation__score_history"  # reads the snapshot alone
+    history = "model.client_success_intelligence.int_alerts__health_versions"  # reads the snapshot alone
     assert set(nodes[history]["depends_on"]["nodes"]) <= {uid for uid in nodes if uid.startswith("snapshot.")}
     assert history not in planned
     assert "model.client_success_intelligence.fct_at_risk_accounts" in planned  # the score and its history
