@@ -17,6 +17,7 @@ from csi.paths import PROJECT_DIR
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "selectors.yml", "models", "macros", "seeds", "snapshots", "tests")
 WEIGHTS = Path("seeds") / "health" / "health_weights.csv"
 AVERAGE_SCORE = "Average health score"  # the Health Score tab's metric a new weighting moves
+SCORE_TAB = "Health Score"  # the dashboard draws only the open tab (the query parameter `tab`)
 
 
 def copy_project(destination: Path) -> Path:
@@ -58,11 +59,12 @@ def _dashboard(folder: str) -> None:  # the body runs as a Streamlit script
 
 
 def dashboard_page(published: Path):
-    """A dashboard session over `published`, its first page loaded (what a server has done before the
+    """A dashboard session over `published` on the Health Score tab, its first page loaded (what a server has done before the
     rescore: imports, start-up); `page_load` then times each new page."""
     from streamlit.testing.v1 import AppTest
 
     page = AppTest.from_function(_dashboard, kwargs={"folder": str(published)}, default_timeout=120)
+    page.query_params["tab"] = SCORE_TAB
     page.run()
     return page
 
