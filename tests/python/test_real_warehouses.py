@@ -174,3 +174,15 @@ def test_without_the_user_level_export_its_measures_are_null_and_a_warning_names
         "select raw_rows, staged_rows from marts.fct_source_reconciliation "
         "where source_table = 'product.user_activity_daily'")[0]
     assert raw_rows == staged_rows == 0
+
+
+@pytest.mark.parametrize("kind", ["without_custom_fields", "fivetran"])
+def test_a_full_refresh_build_passes_with_nothing_excluded(kind: str, request: pytest.FixtureRequest) -> None:
+    """`dbt build --full-refresh` on the built warehouse: every incremental model rebuilt from scratch
+    (last in the module: the tests above read the first build)."""
+    built: Built = request.getfixturevalue(kind)
+    use_warehouse(built.warehouse.path.parent)
+    results = DbtProject(quiet=True).invoke(["build", "--full-refresh"], TODAY).results
+    statuses = Counter(str(result.status) for result in results)
+    assert statuses["error"] == statuses["fail"] == statuses["skipped"] == 0
+    assert statuses["pass"] + statuses["success"] > 500
