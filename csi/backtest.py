@@ -1,7 +1,8 @@
 """Backtest a candidate weighting: rescore the snapshot history with it (from the component scores
-recorded each night, so nothing leaks from later) and show its validation metrics beside those of
-the scores as they were recorded. The rescoring and the metrics are the dbt validation models; this
-module only reads the candidate, builds them with it and prints the comparison."""
+recorded each night, so nothing leaks from later), judge it against the candidate's own band
+thresholds when it has them, and show its validation metrics beside those of the scores as they
+were recorded. The rescoring and the metrics are the dbt validation models; this module only reads
+the candidate, builds them with it and prints the comparison."""
 
 from __future__ import annotations
 
@@ -12,15 +13,15 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import yaml
 from rich.console import Console
 from rich.table import Table
 
-from csi.dbt import DbtProject
+from csi.dbt import DbtProject, health_components
 from csi.errors import UserError
-from csi.paths import PROJECT_DIR, warehouse_path
+from csi.paths import warehouse_path
 
 COLUMNS = ["weights_version", "component", "weight", "label"]
+BAND_COLUMNS = ["segment", "band", "band_rank", "min_score"]
 VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 # selectors.yml: the validation models that read the score history, rebuilt with the candidate beside
 # the recorded scores.
@@ -32,9 +33,13 @@ METRICS = [
     ("accuracy", "Accuracy (churns flagged at risk)", "{:.0%}"),
     ("surprise_churn_rate", "Surprise churn rate", "{:.0%}"),
     ("false_positive_rate", "False-positive rate", "{:.0%}"),
+    ("precision_at_risk", "Precision of the at-risk flag", "{:.0%}"),
+    ("f1_at_risk", "F1 of the at-risk flag", "{:.2f}"),
     ("score_outcome_correlation", "Score–outcome correlation", "{:.2f}"),
     ("auc", "AUC", "{:.3f}"),
+    ("pr_auc", "PR-AUC", "{:.3f}"),
     ("lift_top_decile", "Lift at top risk decile", "{:.2f}×"),
+    ("brier_score", "Brier score (churn model)", "{:.3f}"),
     ("calibration_error", "Calibration error (churn model)", "{:.1%}"),
     ("median_lead_time_days", "Median early-warning lead (days)", "{:.0f}"),
 ]
@@ -44,11 +49,7 @@ METRICS = [
 class Candidate:
     weights_version: str
     weights: dict[str, float]
-
-
-def health_components() -> list[str]:
-    with open(PROJECT_DIR / "dbt_project.yml") as project:
-        return list(yaml.safe_load(project)["vars"]["health_components"])
+    bands: list[dict[str, object]] | None = None
 
 
 def read_candidate(path: Path) -> Candidate:
@@ -89,6 +90,39 @@ def read_candidate(path: Path) -> Candidate:
     return Candidate(version, weights)
 
 
+def read_bands(path: Path) -> list[dict[str, object]]:
+    """A bands CSV in the shape of seeds/health/health_bands.csv: per segment, band ranks from 1 up with
+    strictly falling minimum scores (bands ordered), the lowest band starting at 0."""
+    if not path.is_file():
+        raise UserError(f"{path}: no such file (expected a CSV like seeds/health/health_bands.csv)")
+    try:
+        with path.open(newline="") as file:
+            rows = list(csv.DictReader(file))
+            header = list(rows[0]) if rows else []
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise UserError(f"{path}: not a readable CSV ({error})") from None
+    if header != BAND_COLUMNS:
+        raise UserError(f"{path}: expected the columns {','.join(BAND_COLUMNS)} and at least one row")
+    bands: list[dict[str, object]] = []
+    for line, row in enumerate(rows, start=2):
+        try:
+            rank, min_score = int(row["band_rank"]), float(row["min_score"])
+        except (TypeError, ValueError):
+            raise UserError(f"{path}:{line}: band_rank and min_score must be numbers") from None
+        if not 0 <= min_score <= 100:
+            raise UserError(f"{path}:{line}: min_score {min_score:g} is not between 0 and 100")
+        bands.append({"segment": row["segment"].strip(), "band": row["band"].strip(), "band_rank": rank,
+                      "min_score": min_score})
+    for segment in sorted({band["segment"] for band in bands}):
+        ordered = sorted((band for band in bands if band["segment"] == segment), key=lambda band: band["band_rank"])
+        scores = [band["min_score"] for band in ordered]
+        if any(higher <= lower for higher, lower in zip(scores, scores[1:])) or scores[-1] != 0:
+            listed = ", ".join(f"{band['band']} {band['min_score']:g}" for band in ordered)
+            raise UserError(f"{path}: the bands of {segment} are not ordered (each band's min_score must be below the "
+                            f"one before it, the last 0): {listed}")
+    return bands
+
+
 def recorded_history(warehouse: Path) -> tuple[list[str], date]:
     """The weights versions in the score snapshot and the last night it recorded."""
     if not warehouse.is_file():
@@ -107,13 +141,14 @@ def recorded_history(warehouse: Path) -> tuple[list[str], date]:
 
 
 def validation_metrics(warehouse: Path, versions: list[str]) -> dict[str, dict[str, float | None]]:
-    """The 'All' row of fct_score_validation per weights version, plus the targets under 'target'."""
+    """The row of every quarter and segment of fct_score_validation per weights version, plus the
+    targets under 'target'."""
     names = [column for column, _, _ in METRICS]
     targets = [f"{column}_target" for column in names if column not in ("contracts", "churned")]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(
             f"select weights_version, {', '.join(names + targets)} from marts.fct_score_validation "
-            "where cohort_quarter = 'All' and list_contains(?, weights_version)",
+            "where cohort_quarter = 'All' and segment = 'all' and list_contains(?, weights_version)",
             [versions],
         ).fetchall()
         comparisons = dict(con.execute("select metric, comparison from seeds.validation_targets").fetchall())
@@ -124,29 +159,48 @@ def validation_metrics(warehouse: Path, versions: list[str]) -> dict[str, dict[s
     return metrics
 
 
-def backtest(weights_file: Path, as_of: date | None = None, console: Console | None = None) -> dict[str, dict]:
-    """Build the validation models with the candidate beside the recorded scores and print both."""
+def backtest(
+    weights_file: Path, as_of: date | None = None, console: Console | None = None, bands_file: Path | None = None,
+    validate_from: date | None = None,
+) -> dict[str, dict]:
+    """Build the validation models with the candidate beside the recorded scores and print both;
+    `validate_from` validates only the renewals ending on or after it (an out-of-time report)."""
     candidate = read_candidate(weights_file)
+    bands = read_bands(bands_file) if bands_file else None
     warehouse = warehouse_path()
     recorded, last_night = recorded_history(warehouse)
     if candidate.weights_version in recorded:
         raise UserError(
             f"weights_version {candidate.weights_version!r} is already in the score history: name the candidate differently"
         )
-    project = DbtProject(
-        project_vars={"backtest_weights": {"weights_version": candidate.weights_version, "weights": candidate.weights}},
-        quiet=True,
-    )
+    if bands is not None:
+        check_segments(warehouse, bands, bands_file)
+    project_vars: dict = {"backtest_weights": {"weights_version": candidate.weights_version, "weights": candidate.weights,
+                                               **({"bands": bands} if bands else {})}}
+    if validate_from:
+        project_vars["validation_from_date"] = validate_from.isoformat()
+    project = DbtProject(project_vars=project_vars, quiet=True)
     project.invoke(["build", "--selector", SELECTOR], as_of or last_night)
     metrics = validation_metrics(warehouse, [*recorded, candidate.weights_version])
     if candidate.weights_version not in metrics:
         raise UserError("no renewal could be validated: the score history does not reach 60 days before any ended contract")
-    print_comparison(metrics, [*recorded, candidate.weights_version], console or Console())
+    title = "Score validation over all renewals" if validate_from is None else (
+        f"Out of time: the renewals ending from {validate_from}")
+    print_comparison(metrics, [v for v in [*recorded, candidate.weights_version] if v in metrics], console or Console(),
+                     f"{title}: recorded scores vs the candidate" + (" and its bands" if bands else ""))
     return metrics
 
 
-def print_comparison(metrics: dict[str, dict], versions: list[str], console: Console) -> None:
-    table = Table(title="Score validation over all renewals: recorded scores vs the candidate weighting")
+def check_segments(warehouse: Path, bands: list[dict[str, object]], bands_file: Path) -> None:
+    """Candidate bands must cover every segment the warehouse's bands do (its renewals would drop out)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        segments = {row[0] for row in con.execute("select distinct segment from seeds.health_bands").fetchall()}
+    if missing := sorted(segments - {band["segment"] for band in bands}):
+        raise UserError(f"{bands_file}: no bands for segment {', '.join(missing)}")
+
+
+def print_comparison(metrics: dict[str, dict], versions: list[str], console: Console, title: str) -> None:
+    table = Table(title=title)
     table.add_column("Metric")
     table.add_column("Target", justify="right")
     for version in versions:

@@ -53,15 +53,19 @@ def load(
     source: Annotated[list[str] | None, typer.Option("--source", help="Load only this source (repeatable).")] = None,
 ) -> None:
     """Load Parquet or CSV files into the warehouse's raw schemas (all or nothing)."""
-    from csi.load import load_directory
+    from csi.load import load_directory, selected_tables
     from csi.paths import warehouse_path
 
     loaded = load_directory(data_dir, warehouse_path(), source)
     typer.echo(f"loaded {len(loaded)} tables, {sum(t.rows for t in loaded):,} rows into {warehouse_path()}")
+    for table in selected_tables(source):
+        if table.qualified_name not in {t.qualified_name for t in loaded}:
+            typer.echo(f"{table.qualified_name}: no file, an optional table: staging reads it as empty "
+                       "(docs/your-own-data.md)")
     for table in loaded:
         if table.missing_custom_fields:
             typer.echo(f"{table.qualified_name} has no {', '.join(table.missing_custom_fields)}: staging reads them as NULL "
-                       "(see the README on an org without our custom fields)")
+                       "(see docs/your-own-data.md)")
 
 
 @app.command()
@@ -154,11 +158,51 @@ def bench(
 def backtest(
     weights: Annotated[Path, typer.Option(help="Candidate weights CSV in the shape of seeds/health/health_weights.csv.")],
     as_of: Annotated[str | None, typer.Option(help="As-of date of the build (default: the last night in the score history).")] = None,
+    bands: Annotated[Path | None, typer.Option(
+        help="Candidate bands CSV in the shape of seeds/health/health_bands.csv: judge the candidate by its own at-risk lines.")] = None,
 ) -> None:
     """Rescore the score history with candidate weights and compare its validation metrics with the recorded scores."""
     from csi.backtest import backtest as backtest_weights
 
-    backtest_weights(weights, parse_date(as_of, "--as-of") if as_of else None)
+    backtest_weights(weights, parse_date(as_of, "--as-of") if as_of else None, bands_file=bands)
+
+
+@app.command()
+def tune(
+    weights_out: Annotated[Path, typer.Option(help="Where to write the candidate weights CSV (shape of seeds/health/health_weights.csv).")] = Path(
+        "candidate_weights.csv"),
+    bands_out: Annotated[Path, typer.Option(help="Where to write the candidate bands CSV (shape of seeds/health/health_bands.csv).")] = Path(
+        "candidate_bands.csv"),
+    version: Annotated[str | None, typer.Option(help="weights_version of the candidate (default: <current>-tuned).")] = None,
+    holdout_quarters: Annotated[int, typer.Option(help="The most recent cohort quarters held out of the fit and reported on.")] = 2,
+    min_churns: Annotated[int, typer.Option(help="Churned renewals the fit needs; a segment with fewer takes the pooled line.")] = 10,
+) -> None:
+    """Fit weights and per-segment band thresholds to the recorded history, out of time; write them as a candidate (never adopted)."""
+    from csi.tune import tune as tune_score
+
+    tune_score(weights_out, bands_out, version, holdout_quarters, min_churns)
+
+
+@app.command()
+def rescore(
+    preview: Annotated[bool, typer.Option(
+        help="Publish to the preview copy (the dashboard's ?preview page); the warehouse and the published copy stay as they are.")] = False,
+) -> None:
+    """After an edit to the scoring seeds (seeds/health/), rebuild the health score and what reads it in seconds, and publish."""
+    from csi.publish import PREVIEW_DIR
+    from csi.rescore import rescore as rescore_scores
+
+    result = rescore_scores(preview=preview)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}")
+    built = result.plan.of_kind("view", "table")
+    typer.echo(f"rescored {result.customers:,} customers with weights {result.weights_version} as of {result.plan.as_of}: "
+               f"{len(result.plan.of_kind('seed'))} seeds, {len(built)} models, {len(result.plan.of_kind('test'))} tests"
+               f"{' (compiled first)' if result.compiled else ''}; published to {result.publication.database.parent} "
+               f"in {result.seconds} s")
+    if preview:
+        typer.echo(f"the preview is on the dashboard at ?{PREVIEW_DIR} (e.g. http://127.0.0.1:8501/?{PREVIEW_DIR}); "
+                   "`csi rescore` without --preview publishes it for everyone")
 
 
 @app.command()

@@ -1,12 +1,13 @@
-"""The project's own conventions (STYLE.md), checked on dbt's parsed manifest.
+"""The project's own conventions (docs/style.md), checked on dbt's parsed manifest.
 
 Every model has a description and a primary-key test (unique + not_null on one column, or a
-unique_combination test; base_ models, every raw row as landed, have none); every public mart
-(models/marts/**) enforces its contract; every source is declared in models/staging and every
-source table has a freshness rule (unless its meta says loaded_on_demand); names carry their
-layer's prefix and fit PostgreSQL's 63 characters; models build into their layer's schema (the
-toolkit's folders into their own); each folder keeps its models in one YAML named after the folder.
-`check` returns one line per breach.
+unique_combination test; base_ models, every raw row as landed, have none); only models under
+models/staging read a source (every other layer reads staging); every public mart (models/marts/**)
+enforces its contract; every source is declared in models/staging and every source table has a
+freshness rule (unless its meta says loaded_on_demand); names carry their layer's prefix and fit
+PostgreSQL's 63 characters; models build into their layer's schema (the toolkit's folders into their
+own); each folder keeps its models in one YAML named after the folder. `check` returns one line per
+breach.
 """
 
 from __future__ import annotations
@@ -82,6 +83,9 @@ def _model_breaches(model: dict[str, Any], keyed: set[str]) -> list[str]:
     # (their stg_ model has it).
     if model["unique_id"] not in keyed and not model["name"].startswith("base_"):
         breaches.append(f"{where}: no primary-key test (unique + not_null on a column, or unique_combination)")
+    sources = sorted(node.split(".", 2)[2] for node in model["depends_on"]["nodes"] if node.startswith("source."))
+    if sources and path.parts[1:2] != ("staging",):
+        breaches.append(f"{where}: reads source {', '.join(sources)} outside models/staging (read its stg_ model)")
     parts = path.parts  # models/<layer>/<folder>/<file>
     layer = parts[1] if len(parts) > 2 else ""
     folder = parts[2] if len(parts) > 3 else ""

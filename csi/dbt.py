@@ -8,12 +8,20 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import duckdb
+import yaml
 
 from csi.errors import UserError, locked_file
 from csi.paths import PROJECT_DIR, warehouse_path
+
+
+def health_components() -> list[str]:
+    """The health components the project scores (var health_components), in its order."""
+    with open(PROJECT_DIR / "dbt_project.yml") as project:
+        return list(yaml.safe_load(project)["vars"]["health_components"])
 
 
 class DbtFailure(UserError):
@@ -29,6 +37,7 @@ class DbtProject:
 
     project_vars: dict[str, Any] = field(default_factory=dict)
     quiet: bool = False
+    project_dir: Path = PROJECT_DIR
     _manifest: Any = None
 
     def __post_init__(self) -> None:
@@ -45,7 +54,7 @@ class DbtProject:
         run_vars = {**self.project_vars, **(extra_vars or {})}
         if as_of is not None:
             run_vars["as_of_date"] = as_of.isoformat()
-        args = [*command, "--project-dir", str(PROJECT_DIR), "--profiles-dir", os.environ["DBT_PROFILES_DIR"]]
+        args = [*command, "--project-dir", str(self.project_dir), "--profiles-dir", os.environ["DBT_PROFILES_DIR"]]
         if run_vars:
             args += ["--vars", json.dumps(run_vars, sort_keys=True)]
         if self.quiet:

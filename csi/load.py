@@ -23,11 +23,14 @@ class LoadedTable:
     missing_custom_fields: tuple[str, ...] = ()
 
 
-def find_file(data_dir: Path, table: RawTable) -> Path:
+def find_file(data_dir: Path, table: RawTable) -> Path | None:
+    """The table's file; None for an optional table without one."""
     for suffix in FILE_SUFFIXES:
         candidate = data_dir / table.source / f"{table.name}{suffix}"
         if candidate.is_file():
             return candidate
+    if table.optional:
+        return None
     raise UserError(
         f"missing table {table.qualified_name}: expected {data_dir / table.source / table.name}.parquet or .csv"
     )
@@ -70,11 +73,13 @@ def load_directory(data_dir: Path, warehouse: Path, sources: Iterable[str] | Non
 
     Every file is checked (present, readable, has the declared columns: a custom field the org does
     not have may be missing) before anything is written, and the writes happen in one transaction,
-    so a bad input changes nothing in the warehouse."""
+    so a bad input changes nothing in the warehouse. An optional table without a file is dropped:
+    the warehouse then holds what the files hold, and staging reads that table as empty."""
     if not data_dir.is_dir():
         raise UserError(f"no such directory: {data_dir}")
-    tables = selected_tables(sources)
-    files = {table.qualified_name: find_file(data_dir, table) for table in tables}
+    found = {table.qualified_name: find_file(data_dir, table) for table in selected_tables(sources)}
+    files = {name: path for name, path in found.items() if path is not None}
+    tables = [table for table in selected_tables(sources) if table.qualified_name in files]
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(warehouse)) as con:
         missing_custom_fields = {table.qualified_name: _check_columns(con, table, files[table.qualified_name])
@@ -84,6 +89,8 @@ def load_directory(data_dir: Path, warehouse: Path, sources: Iterable[str] | Non
             for table in tables:
                 con.execute(f"create schema if not exists {table.source}")
                 con.execute(f"create or replace table {table.qualified_name} as {_scan_sql(files[table.qualified_name])}")
+            for name in sorted(found.keys() - files.keys()):
+                con.execute(f"drop table if exists {name}")
             con.commit()
         except duckdb.Error as error:
             con.rollback()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+# The dbt project csi builds: this checkout, or a copy of it (CSI_PROJECT_DIR), e.g. to try seeds
+# without touching the team's files.
+PROJECT_DIR = Path(os.environ.get("CSI_PROJECT_DIR", Path(__file__).resolve().parent.parent)).resolve()
 
 
 def warehouse_path() -> Path:

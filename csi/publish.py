@@ -39,6 +39,9 @@ DATABASE_NAME = "csi.duckdb"
 PARQUET_LINK = "parquet"
 WORK_DIR = ".publishing"
 LOCK_FILE = ".publish.lock"
+# `csi rescore --preview` publishes a what-if into this folder of the published folder (the
+# dashboard's ?preview page), leaving the published copy everyone reads as it is.
+PREVIEW_DIR = "preview"
 # What earlier versions of csi left beside the published files when a publish was killed.
 LEGACY_LITTER = (f".{DATABASE_NAME}.*.tmp*", f".{PARQUET_LINK}.*.link")
 
@@ -65,21 +68,28 @@ def published_tables(warehouse: Path) -> list[tuple[str, str]]:
         ]
 
 
-def _write_database(warehouse: Path, target: Path) -> dict[str, int]:
-    """Copy the published schemas of the warehouse into a new DuckDB file at target."""
+def _write_database(warehouse: Path, target: Path, replaced_by: Path | None = None) -> dict[str, int]:
+    """Copy the published schemas of the warehouse into a new DuckDB file at target; a table that
+    `replaced_by` (a rescore's preview) holds too is copied from there instead."""
     tables = published_tables(warehouse)
     if not any(schema == "marts" for schema, _ in tables):
         raise UserError(f"{warehouse} has no marts to publish: run `csi build` first")
+    replaced = set(published_tables(replaced_by)) if replaced_by else set()
     rows: dict[str, int] = {}
     with duckdb.connect(str(target)) as con:
         con.execute("set enable_progress_bar = false")
         con.execute("attach ? as warehouse (read_only)", [str(warehouse)])
+        if replaced_by:
+            con.execute("attach ? as replacement (read_only)", [str(replaced_by)])
         for schema in sorted({schema for schema, _ in tables}):
             con.execute(f'create schema "{schema}"')
         for schema, table in tables:
-            con.execute(f'create table "{schema}"."{table}" as select * from warehouse."{schema}"."{table}"')
+            source = "replacement" if (schema, table) in replaced else "warehouse"
+            con.execute(f'create table "{schema}"."{table}" as select * from {source}."{schema}"."{table}"')
             rows[f"{schema}.{table}"] = con.execute(f'select count(*) from "{schema}"."{table}"').fetchall()[0][0]
         con.execute("detach warehouse")
+        if replaced_by:
+            con.execute("detach replacement")
         con.execute("checkpoint")
     return rows
 
@@ -130,13 +140,14 @@ def _publishing(published: Path) -> Iterator[Path]:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def publish(warehouse: Path, published: Path) -> Publication:
-    """Copy the marts, snapshots and seeds of the warehouse into `published`, atomically."""
+def publish(warehouse: Path, published: Path, replaced_by: Path | None = None) -> Publication:
+    """Copy the marts, snapshots and seeds of the warehouse into `published`, atomically; the tables
+    a DuckDB file `replaced_by` holds in those schemas take the place of the warehouse's."""
     started = time.perf_counter()
     if not warehouse.exists():
         raise UserError(f"no warehouse at {warehouse}: run `csi build` (or `make demo`) first")
     with _publishing(published) as work:
-        rows = _write_database(warehouse, work / DATABASE_NAME)
+        rows = _write_database(warehouse, work / DATABASE_NAME, replaced_by)
         version = work / f"{PARQUET_LINK}.v{time.time_ns()}"
         _write_parquet(work / DATABASE_NAME, version, list(rows))
         database = published / DATABASE_NAME

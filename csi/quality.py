@@ -3,9 +3,9 @@ between marts and distribution limits, with Data Docs HTML.
 
 Each mart (or a summary query over marts) is one entry of CHECKED: a name, the SQL that reads it
 from the warehouse and its expectations. A new mart is one more entry. The frames are read from
-DuckDB with pandas and validated by an ephemeral GX context (no context directory to keep), as
-measured in STACK.md; parameters such as the number of customers come from the warehouse at run
-time, so the relations hold whatever the data size.
+DuckDB with pandas and validated by an ephemeral GX context (no context directory to keep): GX's SQL
+datasource fails every expectation on DuckDB (docs/stack.md). Parameters such as the number of
+customers come from the warehouse at run time, so the relations hold whatever the data size.
 """
 
 from __future__ import annotations
@@ -19,14 +19,13 @@ from typing import Any
 
 import duckdb
 
+from csi.dbt import health_components
+
 BANDS = ["Healthy", "Watch", "At Risk", "Critical"]
 RISK_LEVELS = ["Critical", "High", "Medium", "Low"]
 SEGMENTS = ["enterprise", "mid-market", "smb"]
 RATES = ["open_rate", "click_rate", "bounce_rate"]
-COMPONENT_SCORES = [
-    "churn_risk_score", "usage_score", "health_check_cadence_score", "onboarding_score", "insider_calls_score",
-    "qbr_cadence_score", "pipeline_score", "tenure_score", "csat_score",
-]
+COMPONENT_SCORES = [f"{component}_score" for component in health_components()]
 
 # Numbers read from the warehouse before validating, used as {"$PARAMETER": name} in expectations.
 PARAMETERS = {
@@ -197,14 +196,67 @@ CHECKED = [
     Checked("fct_intervention_outcomes", [*key("contract_id"), between("days_to_detection", 0, None),
                                           one_of("outcome", ["renewed", "expanded", "contracted", "churned"])]),
     Checked("fct_intervention_metrics", [*key("cohort_quarter", "segment", "metric"), between("denominator", 0, None)]),
+    Checked("fct_health_score_changes", [
+        *key("account_id", "changed_on"),
+        between("health_score", 0, 100),
+        between("previous_health_score", 0, 100),
+        one_of("largest_mover", [column.removesuffix("_score") for column in COMPONENT_SCORES]),
+        ("ExpectColumnValuesToNotBeNull", {"column": "is_configuration_change"}),
+    ]),
+    Checked("fct_account_score_trend", [
+        *key("account_id", "window_days"),
+        distinct("account_id", "customers"),
+        one_of("trend", ["up", "flat", "down"]),
+        between("health_score_change", -100, 100),
+    ]),
     Checked("fct_renewal_forecast_accuracy", [*key("cohort_quarter"), between("early_warning_rate", 0, 1)]),
-    Checked("fct_score_validation", [*key("weights_version", "cohort_quarter")]),
+    Checked("fct_score_validation", [
+        *key("weights_version", "cohort_quarter", "segment"), between("auc", 0, 1), between("auc_ci_low", 0, 1),
+        between("accuracy_ci_high", 0, 1), between("pr_auc", 0, 1), between("brier_score", 0, 1)]),
     Checked("fct_score_lift_by_decile", [*key("weights_version", "risk_decile"), between("risk_decile", 1, 10)]),
     Checked("fct_churn_calibration_by_decile", [
-        *key("weights_version", "cohort_quarter", "probability_decile"), between("probability_decile", 1, 10),
+        *key("weights_version", "cohort_quarter", "segment", "probability_decile"), between("probability_decile", 1, 10),
         between("predicted_rate", 0, 1), between("actual_rate", 0, 1)]),
-    Checked("fct_cohort_retention", [*key("cohort_quarter", "quarters_since_start"), between("logo_retention", 0, 1)]),
+    Checked("fct_component_validation", [*key("component", "cohort_quarter", "segment"), between("auc", 0, 1)]),
+    Checked("fct_surprise_churns", [*key("contract_id"), between("points_above_line", 0, None)]),
+    Checked("fct_score_distribution", [*key("month_start", "segment", "bucket_type", "bucket"), between("share", 0, 1)]),
+    Checked("fct_score_drift", [*key("month_start", "segment"), between("score_psi", 0, None)]),
+    Checked("fct_cohort_retention", [
+        *key("cohort_quarter", "usage_cohort", "quarters_since_start"), between("logo_retention", 0, 1),
+    ]),
     Checked("fct_revenue_retention", [*key("month_start", "segment"), between("grr", 0, 1)]),
+    Checked("fct_executive_summary", [
+        *key("month_start", "segment"),
+        one_of("segment", [*SEGMENTS, "all"]),
+        between("average_health_score", 0, 100),
+        *(between(share, 0, 1) for share in ("at_risk_arr_share", "grr", "logo_retention", "expansion_rate")),
+        between("nrr", 0, None),
+        between("time_to_value_days", 0, None),
+    ]),
+    # The executive summary's customers on the latest month's 'all' row are those the score history held
+    # at that month's end: at least one, never more than the accounts on record.
+    Checked("fct_executive_summary__latest", [
+        ("ExpectTableRowCountToEqual", {"value": 1}),
+        between("customers", 1, None),
+    ], sql="select customers from marts.fct_executive_summary where segment = 'all' "
+           "and month_start = (select max(month_start) from marts.fct_executive_summary)"),
+    Checked("fct_value_health_matrix", [
+        *key("arr_tier", "score_band"),
+        one_of("score_band", [*BANDS, "all"]),
+        between("churn_rate", 0, 1),
+        between("customers", 0, {"$PARAMETER": "customers"}),
+    ]),
+    # The matrix's row over every tier and band counts every customer once.
+    Checked("fct_value_health_matrix__portfolio", [
+        ("ExpectTableRowCountToEqual", {"value": 1}),
+        between("customers", {"$PARAMETER": "customers"}, {"$PARAMETER": "customers"}),
+    ], sql="select customers from marts.fct_value_health_matrix where arr_tier = 'all' and score_band = 'all'"),
+    Checked("fct_engagement_kpis", [
+        *key("kpi_code"),
+        ("ExpectTableRowCountToEqual", {"value": 4}),
+        between("rate", 0, 1),
+        between("target", 0, 1),
+    ]),
     Checked("fct_toolkit_health", schema="toolkit_scores", expectations=[
         *key("account_id"),
         rows("customers"),

@@ -25,6 +25,8 @@ class RawTable:
     source: str
     name: str
     columns: tuple[Column, ...]
+    # An export a warehouse may not have (meta optional): staging reads it as empty without it.
+    optional: bool = False
 
     @property
     def qualified_name(self) -> str:
@@ -51,7 +53,8 @@ def raw_tables() -> tuple[RawTable, ...]:
                 continue
             for table in source["tables"]:
                 columns = tuple(Column(c["name"], c["data_type"]) for c in table["columns"])
-                tables.append(RawTable(source["name"], table["name"], columns))
+                optional = bool(table.get("config", {}).get("meta", {}).get("optional"))
+                tables.append(RawTable(source["name"], table["name"], columns, optional))
     return tuple(tables)
 
 

@@ -6,3 +6,16 @@
 {% macro is_at_risk_band(band) -%}
     ({{ band }} in ('{{ var("at_risk_bands") | join("', '") }}'))
 {%- endmacro %}
+
+-- The at-risk line of each segment of a bands relation shaped like seeds/health/health_bands.csv
+-- (segment, band, min_score): the lowest min_score of the segment's bands that are not at risk
+-- (the at-risk bands are the lowest ones). int_health__at_risk_lines applies it to the seed, a
+-- backtest to a candidate's bands.
+{% macro at_risk_lines(bands) -%}
+    select
+        segment,
+        min(min_score) as at_risk_below_score
+    from {{ bands }}
+    where not {{ is_at_risk_band('band') }}
+    group by segment
+{%- endmacro %}

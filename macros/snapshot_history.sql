@@ -43,12 +43,12 @@
 {%- endmacro %}
 
 -- The date of the latest row any raw table holds (by the column its freshness reads: Fivetran's
--- _fivetran_synced, the churn model's scored_at), none when they are empty.
+-- _fivetran_synced, the churn model's scored_at), none when they are empty. An optional table the
+-- warehouse lacks holds none.
 {% macro latest_sync_day() -%}
     {%- set syncs = [] -%}
-    {%- for staged in staged_sources() -%}
-        {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', staged.source)
-            | selectattr('name', 'equalto', staged.table) | first -%}
+    {%- for staged in staged_sources() if source_landed(staged.source, staged.table) -%}
+        {%- set node = source_node(staged.source, staged.table) -%}
         {%- do syncs.append('select max(' ~ safe_cast(node.loaded_at_field, dbt.type_timestamp()) ~ ') as synced from '
             ~ source(staged.source, staged.table)) -%}
     {%- endfor -%}

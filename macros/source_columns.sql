@@ -56,8 +56,7 @@
 -- reads it as landed (NULL when the table lacks it) and whether its value must be parsed (landed as
 -- another type than declared). None where the declared columns cannot be read (a unit test).
 {% macro landed_columns(source_name, table_name) -%}
-    {%- set node = (graph.get('sources') or {}).values() | selectattr('source_name', 'equalto', source_name)
-        | selectattr('name', 'equalto', table_name) | first if execute else none -%}
+    {%- set node = source_node(source_name, table_name) -%}
     {%- if not node -%}
         {{ return(none) }}
     {%- endif -%}
@@ -100,4 +99,38 @@
         'double': type_double(), 'boolean': dbt.type_boolean(), 'date': 'date',
         'timestamp': dbt.type_timestamp()} -%}
     {{- types.get(declared_type, declared_type) -}}
+{%- endmacro %}
+
+-- A source table's node in the graph (its YAML: columns, meta); none while parsing and in a dbt
+-- unit test, where `graph` is empty.
+{% macro source_node(source_name, table_name) -%}
+    {{ return((graph.get('sources') or {}).values() | selectattr('source_name', 'equalto', source_name)
+        | selectattr('name', 'equalto', table_name) | first if execute else none) }}
+{%- endmacro %}
+
+-- Whether a source table can be read: false only for a table its sources YAML marks optional
+-- (meta optional: true) that the warehouse does not have. Missing data is not bad data: a table an
+-- export may not provide is read as empty then (landed_source), and a warning says so
+-- (test optional_table_landed).
+{% macro source_landed(source_name, table_name) -%}
+    {%- set node = source_node(source_name, table_name) -%}
+    {%- if not node or not node.config.meta.get('optional') -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {{ return(load_relation(source(source_name, table_name)) is not none) }}
+{%- endmacro %}
+
+-- What to read a source table from: the table itself, or no rows with its declared columns where an
+-- optional table has not landed (source_landed). Used in place of source() after `from`, without an
+-- alias of the caller's.
+{% macro landed_source(source_name, table_name) -%}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- if source_landed(source_name, table_name) -%}
+        {{ return(relation) }}
+    {%- endif -%}
+    {%- set columns = [] -%}
+    {%- for column in source_node(source_name, table_name).columns.values() -%}
+        {%- do columns.append('cast(null as ' ~ portable_type(column.data_type) ~ ') as ' ~ column.name) -%}
+    {%- endfor -%}
+    {{ return('(select ' ~ columns | join(', ') ~ ' where 1 = 0) as ' ~ table_name) }}
 {%- endmacro %}

@@ -14,6 +14,7 @@
         {'source': 'hubspot', 'table': 'email_event', 'base_model': 'base_hubspot__email_events', 'key': ['email_event_id']},
         {'source': 'hubspot', 'table': 'engagement', 'base_model': 'base_hubspot__engagements', 'key': ['engagement_id']},
         {'source': 'product', 'table': 'usage_daily', 'base_model': 'base_product__usage_daily', 'key': ['account_id', 'usage_date']},
+        {'source': 'product', 'table': 'user_activity_daily', 'base_model': 'base_product__user_activity_daily', 'key': ['user_id', 'activity_date']},
         {'source': 'support', 'table': 'ticket', 'base_model': 'base_support__tickets', 'key': ['ticket_id']},
         {'source': 'alchemer', 'table': 'survey_response', 'base_model': 'base_alchemer__survey_responses', 'key': ['survey_response_id']},
         {'source': 'ml', 'table': 'churn_prediction', 'base_model': 'base_ml__churn_predictions', 'key': ['contract_id']},
@@ -46,8 +47,7 @@
 -- 'free_text' (text that may mention one: published with e-mail addresses and phone numbers scrubbed).
 {% macro personal_fields(source_name, table_name) -%}
     {%- set fields = {} -%}
-    {%- set node = (graph.get('sources') or {}).values() | selectattr('source_name', 'equalto', source_name)
-        | selectattr('name', 'equalto', table_name) | first if execute else none -%}
+    {%- set node = source_node(source_name, table_name) -%}
     {%- for column in (node.columns.values() if node else []) if column.meta.get('personal_data') -%}
         {%- do fields.update({column.name: column.meta.personal_data}) -%}
     {%- endfor -%}

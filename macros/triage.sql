@@ -99,22 +99,6 @@ triaged as (
 )
 {%- endmacro %}
 
--- Every column of `relation`, with raw_row kept where staging refused the row. On DuckDB it is
--- dropped elsewhere: writing it for every row of a large table cost a quarter of the table's
--- staging. PostgreSQL and Spark cannot leave one column out of `*` and keep it on every row.
-{% macro raw_row_where_quarantined(relation) -%}
-    {{ return(adapter.dispatch('raw_row_where_quarantined', 'client_success_intelligence')(relation)) }}
-{%- endmacro %}
-
-{% macro default__raw_row_where_quarantined(relation) -%}
-    {{ relation }}.*
-{%- endmacro %}
-
-{% macro duckdb__raw_row_where_quarantined(relation) -%}
-    {{ relation }}.* exclude (raw_row),
-    case when {{ relation }}.disposition = 'quarantined' then {{ relation }}.raw_row end as raw_row
-{%- endmacro %}
-
 {% macro changed_rows(checked_cte, key_columns) -%}
 {%- set has_key = key_columns | join(' is not null and ') ~ ' is not null' -%}
 last_run as (
@@ -146,37 +130,4 @@ changed_rows as (
         )
         or (not ({{ has_key }}) and _fivetran_synced > (select last_synced from last_run))
 )
-{%- endmacro %}
-
--- A text value that is present but does not parse as the type.
-{% macro is_unparseable(column_name, data_type) -%}
-    ({{ column_name }} is not null and {{ safe_cast(column_name, data_type) }} is null)
-{%- endmacro %}
-
--- An event that claims to have happened after the sync that delivered it.
-{% macro is_after_sync(column_name, data_type='date') -%}
-    ({{ safe_cast(column_name, data_type) }} > cast(_fivetran_synced as {{ data_type }}))
-{%- endmacro %}
-
--- A value outside the accepted list for its source column (seed accepted_source_values).
-{% macro is_unknown_value(expression, source_table, column_name) -%}
-    ({{ expression }} not in (
-        select accepted_value from {{ ref('accepted_source_values') }}
-        where source_table = '{{ source_table }}' and column_name = '{{ column_name }}'
-    ))
-{%- endmacro %}
-
--- Trimmed lower-case text, how enums are compared and stored.
-{% macro clean_text(column_name) -%}
-    lower(trim({{ column_name }}))
-{%- endmacro %}
-
--- A foreign key set to a value its raw parent table has never held. Deleted, deduplicated or
--- quarantined parents still count as held: only a key missing from the raw parent (or there only
--- as a value that does not parse as a key) is orphaned.
-{% macro is_orphaned(column_name, source_name, table_name, data_type) -%}
-    ({{ column_name }} is not null and {{ column_name }} not in (
-        select {{ safe_cast('id', data_type) }} from {{ source(source_name, table_name) }}
-        where {{ safe_cast('id', data_type) }} is not null
-    ))
 {%- endmacro %}

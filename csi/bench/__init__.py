@@ -1,1 +1,1 @@
-"""The benchmark: the project against the floor and an in-house polars job (issue 10)."""
+"""The benchmark: the project against the floor and an in-house polars job (bench/results.md)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import subprocess
 import time
 from dataclasses import dataclass
@@ -23,6 +24,9 @@ class Measurement:
     seconds: float  # wall time of the child process
     peak_mb: float  # its peak resident memory, children included
     work_seconds: float | None  # the time the step itself reported (`seconds=`), without start-up
+    # CPU time (user + system) of the process and its children: what the step costs whatever else
+    # the shared machine runs meanwhile
+    cpu_seconds: float | None = None
 
 
 def tree_rss(process: psutil.Process) -> int:
@@ -40,6 +44,7 @@ def measure(step: str, command: list[str], log: Path, env: dict[str, str] | None
     with open(log, "a") as out:
         out.write(f"\n=== {step}: {' '.join(command)}\n")
         out.flush()
+        cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         child = subprocess.Popen(command, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT)
         watched, peak = psutil.Process(child.pid), 0
@@ -50,7 +55,9 @@ def measure(step: str, command: list[str], log: Path, env: dict[str, str] | None
                 break
             time.sleep(SAMPLE_SECONDS)
         seconds = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = cpu_after.ru_utime - cpu_before.ru_utime + cpu_after.ru_stime - cpu_before.ru_stime
     if child.returncode != 0:
         raise UserError(f"bench step '{step}' failed (exit {child.returncode}): see {log}")
     reported = re.findall(r"^seconds=([0-9.]+)", log.read_text().rsplit("\n=== ", 1)[-1], re.MULTILINE)
-    return Measurement(step, seconds, peak / 2**20, float(reported[-1]) if reported else None)
+    return Measurement(step, seconds, peak / 2**20, float(reported[-1]) if reported else None, cpu)

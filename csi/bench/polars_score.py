@@ -1,5 +1,5 @@
 """The composite health score as a team's in-house polars job would compute it: the benchmark's
-baseline (issue 10, figure d) and an independent check of the dbt score.
+baseline (bench/results.md) and an independent check of the dbt score.
 
 It reads the relations the dbt score models read (staging, the classified activities and the
 survey attribution), exported to Parquet by `export_score_inputs`, and derives the customers as of
@@ -30,6 +30,7 @@ SCORE_INPUTS = {
     "stg_ml__churn_predictions": "staging",
     "stg_alchemer__survey_responses": "staging",
     "stg_hubspot__engagements": "staging",
+    "stg_support__tickets": "staging",
     "int_activities__classified": "intermediate",
     "int_identity__hubspot_companies": "intermediate",
     "int_identity__survey_respondents": "intermediate",
@@ -64,7 +65,8 @@ def polars_health_scores(
              for name in ("health_weights", "health_scoring_grid", "health_bands", "health_sentiment_overrides",
                           "health_risk_levels")}
     weights = seeds["health_weights"].filter(pl.col("weights_version") == str(settings["weights_version"]))
-    components = weights.select("component").collect().to_series().to_list()
+    # Every component is scored; the weights version decides which ones count towards the composite.
+    components = list(settings["health_components"])
 
     # Collected where later steps read a result several times (the customers, the weighted
     # components): a single lazy plan would copy its subplan into every branch that reads it.
@@ -90,7 +92,9 @@ def polars_health_scores(
     composite = weighted.group_by("account_id").agg(
         (100 - pl.col("points_lost").sum()).alias("health_score"),
         pl.col("score").count().alias("components_applied"),
-        *[pl.col("score").filter(pl.col("component") == c).first().alias(f"{c}_score") for c in components],
+    )
+    component_scores = scored.group_by("account_id").agg(
+        *[pl.col("score").filter(pl.col("component") == c).first().alias(f"{c}_score") for c in components]
     )
     drivers = (
         weighted.filter(pl.col("points_lost") > 0)
@@ -103,6 +107,7 @@ def polars_health_scores(
     result = (
         customers.select("account_id", "segment", "csm_sentiment", "arr", "churn_probability")
         .join(composite, on="account_id")
+        .join(component_scores, on="account_id", how="left")
         .join(drivers, on="account_id", how="left")
     )
     # To 6 places first: a parallel float sum differs in its last bits from run to run, which would
@@ -344,6 +349,35 @@ def _csat(customers: pl.LazyFrame, frames: Frames, as_of: date, settings: Mappin
     return customers.join(responses, on="account_id", how="left").select("account_id", "nps", "training_csat")
 
 
+def _support(customers: pl.LazyFrame, frames: Frames, as_of: date, settings: Mapping[str, Any]) -> pl.LazyFrame:
+    """Tickets per seat and escalated (created in the window), average hours to solve (solved in
+    it), urgent tickets open on the as-of date."""
+    start = as_of - timedelta(days=settings["support_window_days"])
+    created, solved = pl.col("created_at").cast(pl.Date), pl.col("solved_at").cast(pl.Date)
+    in_window = created > start
+    solved_in_window = solved.is_between(start, as_of, closed="right").fill_null(False)
+    tickets = (
+        frames["stg_support__tickets"]
+        .filter(created <= as_of)
+        .group_by("account_id")
+        .agg(
+            created=in_window.sum(),
+            escalated=(in_window & pl.col("is_escalated")).sum(),
+            resolution_hours=((pl.col("solved_at") - pl.col("created_at")).dt.total_seconds() / 3600)
+            .filter(solved_in_window).mean(),
+            open_urgent=(pl.col("priority").is_in(settings["urgent_ticket_priorities"])
+                         & (pl.col("solved_at").is_null() | (solved > as_of))).sum(),
+        )
+    )
+    return customers.join(tickets, on="account_id", how="left").select(
+        "account_id",
+        tickets_per_seat=pl.col("created").fill_null(0) / pl.when(pl.col("licensed_seats") != 0).then(pl.col("licensed_seats")),
+        escalation_rate_pct=100 * pl.col("escalated") / pl.when(pl.col("created") > 0).then(pl.col("created")),
+        avg_resolution_hours=pl.col("resolution_hours"),
+        open_urgent_tickets=pl.col("open_urgent").fill_null(0),
+    )
+
+
 # How long ago a step that never happened counts as (scores in the grid's last band).
 NEVER = 99999
 
@@ -357,6 +391,7 @@ MEASURES: dict[str, Measure] = {
     "pipeline": _pipeline,
     "tenure": _tenure,
     "csat": _csat,
+    "support": _support,
 }
 
 

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
+from csi.bench.measure import Measurement
 from csi.bench.run import SizeResult
 
 TARGET_ACCOUNTS = 100_000
@@ -16,11 +17,17 @@ NIGHTLY_SHARE_TARGET = 0.15
 FLOOR_RATIO_TARGET = 1.5
 PEAK_MEMORY_TARGET_MB = 8 * 1024
 DASHBOARD_TAB_TARGET_SECONDS = 2
+RESCORE_ACCOUNTS = 1_000
+RESCORE_TARGET_SECONDS = 5
 PLOTTED = ["full build", "nightly build", "floor: models' SQL", "floor: raw scan", "publish"]
 
 
 def _met(ok: bool) -> str:
     return "met" if ok else "**not met**"
+
+
+def _cpu(measured: Measurement) -> str:
+    return f"{measured.cpu_seconds:.1f} s of CPU" if measured.cpu_seconds is not None else "CPU not measured"
 
 
 def targets(results: list[SizeResult]) -> list[tuple[str, str, str]]:
@@ -50,6 +57,13 @@ def targets(results: list[SizeResult]) -> list[tuple[str, str, str]]:
         rows.append((f"score models faster than polars at {result.accounts:,}",
                      f"dbt {dbt_score:.2f} s (`dbt run` of the score models alone) vs polars {polars:.2f} s",
                      _met(dbt_score < polars)))
+    if (small := by_size.get(RESCORE_ACCOUNTS)) is not None and small.rescore_page_seconds is not None:
+        command, page = small.steps["rescore"].seconds, small.rescore_page_seconds
+        rows.append((f"a reweighting on the dashboard within {RESCORE_TARGET_SECONDS} s at 1,000 (`csi rescore` "
+                     "to published, then a new page load)",
+                     f"{command:.1f} s + {page:.2f} s = {command + page:.1f} s ({_cpu(small.steps['rescore'])}; "
+                     f"polars score alone: {small.work('polars score'):.2f} s)",
+                     _met(command + page < RESCORE_TARGET_SECONDS)))
     if (largest := by_size.get(1_000_000)) is not None:
         peak = largest.steps["full build"].peak_mb
         rows.append(("1M full build peak memory under 8 GB", f"{peak / 1024:.1f} GB", _met(peak < PEAK_MEMORY_TARGET_MB)))
@@ -89,6 +103,18 @@ def shortfalls(results: list[SizeResult]) -> list[str]:
                   "score's models), against one lazy polars plan.",
                   "  - What would close it: fewer, larger score models (every component in one model), giving up "
                   "the per-component models the project tests, documents and lets users switch off one by one."]
+    if (small := by_size.get(RESCORE_ACCOUNTS)) is not None and small.rescore_page_seconds is not None:
+        rescore, page = small.steps["rescore"], small.rescore_page_seconds
+        if rescore.seconds + page >= RESCORE_TARGET_SECONDS:
+            lines += [f"- **A reweighting at 1,000 accounts: {rescore.seconds + page:.1f} s to the dashboard.** "
+                      f"`csi rescore` took {rescore.seconds:.1f} s of wall time ({_cpu(rescore)}: what the machine's "
+                      "other work left it shows in the load average below), the new page "
+                      f"{page:.2f} s. Publishing alone (`csi publish`) took {small.steps['publish'].seconds:.1f} s.",
+                      "  - What would close it: "
+                      + ("a machine the run has to itself: its CPU time fits the target."
+                         if rescore.cpu_seconds is not None and rescore.cpu_seconds + page < RESCORE_TARGET_SECONDS else
+                         "less work per rescore: publishing only the tables it rewrites (a publish copies every "
+                         "published table), fewer data tests on views (each test recomputes its view).")]
     return lines
 
 
@@ -120,6 +146,17 @@ def write_report(results: list[SizeResult], machine: dict[str, str], started: da
         for build, kinds in result.dbt_time_by_kind.items():
             lines.append(f"| {result.accounts:,} | {build} | {kinds.get('model', 0):.1f} | {kinds.get('test', 0):.1f} "
                          f"| {kinds.get('snapshot', 0):.1f} |")
+    if rescored := [r for r in results if r.rescore_page_scores]:
+        lines += ["", "## A reweighting, from `csi rescore` to the dashboard", "",
+                  "5 points of weight moved from QBR cadence to usage in a copy of the project; `csi rescore` on the "
+                  "full build's warehouse; then a new page load of the dashboard open over its publication.", "",
+                  "| accounts | `csi rescore` wall s | its CPU s | new page s | average health score on the page |",
+                  "|---:|---:|---:|---:|---|"]
+        for r in rescored:
+            before, after = r.rescore_page_scores
+            cpu = r.steps["rescore"].cpu_seconds
+            lines.append(f"| {r.accounts:,} | {r.steps['rescore'].seconds:.1f} | "
+                         f"{'' if cpu is None else f'{cpu:.1f}'} | {r.rescore_page_seconds:.2f} | {before} → {after} |")
     tabs = [r for r in results if r.dashboard_tabs]
     if tabs:
         lines += ["", "## Dashboard tabs (cold render over the published copy, seconds)", "",

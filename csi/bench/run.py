@@ -4,8 +4,8 @@ one run (the machine is shared and noisy: compare ratios, not absolute seconds).
 Per size: (a) the full `dbt build`; (b) a nightly run: the warehouse built as the previous night's
 sync stood, then tonight's sync loaded and built incrementally; (c) the floor: the models' compiled
 SQL straight in DuckDB, and one scan of the raw tables; (d) a polars implementation of the score on
-the same inputs as the dbt score models; peak memory of each; then publishing and the dashboard's
-tab render times over the published copy."""
+the same inputs as the dbt score models; peak memory of each; then publishing, the dashboard's tab
+render times over the published copy, and (e) a reweighting from `csi rescore` to a new page load."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import os
 import platform
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from graphlib import TopologicalSorter
@@ -37,6 +38,10 @@ class SizeResult:
     steps: dict[str, Measurement] = field(default_factory=dict)
     score_models_seconds: float = 0.0  # dbt's own timing of the models between the score inputs and the mart
     dashboard_tabs: dict[str, float] = field(default_factory=dict)
+    # After `csi rescore` of a reweighting: a new page load's seconds, and the average health score the
+    # page showed before and after
+    rescore_page_seconds: float | None = None
+    rescore_page_scores: tuple[str, str] | None = None
     # dbt's own execution time per resource type (summed over its 2 threads), per build
     dbt_time_by_kind: dict[str, dict[str, float]] = field(default_factory=dict)
 
@@ -165,7 +170,6 @@ def bench_size(accounts: int, work_dir: Path, today: date, console: Console, bui
 
     published = root / "published"
     run("publish", csi_command("publish", "--out", str(published)), warehouse_env(root, full, "full"))
-    full.unlink()
     os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # the bare test runner warns on every render
     try:
         from csi.dashboard.timing import tab_render_seconds
@@ -173,6 +177,8 @@ def bench_size(accounts: int, work_dir: Path, today: date, console: Console, bui
         result.dashboard_tabs = tab_render_seconds(published)
     except Exception as error:  # noqa: BLE001 - the bench reports what it could not measure
         console.print(f"  dashboard timing failed: {error}")
+    rescore_path(root, {**warehouse_env(root, full, "full"), "CSI_PUBLISHED_DIR": str(published)}, result, run)
+    full.unlink()
 
     nightly = copy_of_loaded("nightly")
     land_night(nightly, data, today - timedelta(days=1))
@@ -184,6 +190,26 @@ def bench_size(accounts: int, work_dir: Path, today: date, console: Console, bui
     nightly.unlink()
     _remove_spill(root)
     return result
+
+
+def rescore_path(root: Path, env: dict[str, str], result: SizeResult,
+                 run: Callable[[str, list[str], dict[str, str]], None]) -> None:
+    """`csi rescore` after moving 5 points of weight from QBR cadence to usage in a copy of the
+    project, on the full build's warehouse, then a new page load of the dashboard open over its
+    publication. A first rescore, before the edit, compiles the plan (once per project and as-of date)."""
+    from csi.bench.rescore import copy_project, dashboard_page, move_weight, page_load
+
+    project = copy_project(root / "project")
+    shutil.rmtree(root / ".rescore", ignore_errors=True)  # the compiled plan a previous bench run left
+    env = {**env, "CSI_PROJECT_DIR": str(project)}
+    run("rescore: first run (compiles)", csi_command("rescore"), env)
+    page = dashboard_page(Path(env["CSI_PUBLISHED_DIR"]))
+    _, before = page_load(page)
+    move_weight(project, "qbr_cadence", "usage", 5)
+    run("rescore", csi_command("rescore"), env)
+    result.rescore_page_seconds, after = page_load(page)
+    result.rescore_page_scores = (before, after)
+    shutil.rmtree(project)
 
 
 def _remove_spill(root: Path) -> None:

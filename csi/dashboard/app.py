@@ -1,6 +1,7 @@
 """The Streamlit page: a header and one tab per view; only the open tab runs its queries.
 
-Run it with `csi dashboard` (which passes the published folder in CSI_PUBLISHED_DIR)."""
+Run it with `csi dashboard` (which passes the published folder in CSI_PUBLISHED_DIR). With `?preview`
+in the address it reads the preview copy `csi rescore --preview` publishes instead."""
 
 from __future__ import annotations
 
@@ -20,13 +21,16 @@ from csi.dashboard.tabs import (
     at_risk,
     cs_operations,
     engagement,
+    executive,
     forecast,
     health_score,
     validation,
 )
 from csi.paths import published_dir
+from csi.publish import PREVIEW_DIR
 
 TABS: dict[str, Callable[[Published], None]] = {
+    "Executive": executive.render,
     "Health Score": health_score.render,
     "At-Risk Accounts": at_risk.render,
     "Account drill": account_drill.render,
@@ -48,9 +52,16 @@ def render_tab(name: str, published: Published) -> None:
         st.error(f"{name} could not be drawn: {type(error).__name__}: {error}")
 
 
-def header(published: Published) -> bool:
+def header(published: Published, preview: bool = False) -> bool:
     """Title and what the page shows; False (with a message) when nothing is published yet."""
     st.title("Client Success Intelligence")
+    if preview:
+        st.warning("Preview: the scores of a what-if weighting (`csi rescore --preview`), on this page only. "
+                   "Everyone else sees the published scores (remove `?preview` from the address to see them); "
+                   "`csi rescore` publishes the weighting for everyone.")
+    if published.version is None and preview:
+        st.warning(f"No preview is published at {published.folder}: `csi rescore --preview` publishes one.")
+        return False
     if published.version is None:
         st.warning(
             f"Nothing is published at {published.folder} yet. Run `csi build` (or `make demo`), "
@@ -97,8 +108,10 @@ def stale_source_banner(published: Published) -> None:
 
 def main(folder: Path | None = None) -> None:
     st.set_page_config(page_title="Client Success Intelligence", page_icon="📈", layout="wide")
-    published = Published(folder or published_dir())
-    if not header(published):
+    preview = PREVIEW_DIR in st.query_params
+    folder = folder or published_dir()
+    published = Published(folder / PREVIEW_DIR if preview else folder)
+    if not header(published, preview):
         return
     for name, container in zip(TABS, st.tabs(list(TABS), key="tab", bind="query-params"), strict=True):
         if container.open:

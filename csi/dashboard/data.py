@@ -16,13 +16,19 @@ from csi.publish import DATABASE_NAME
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _connection(database: str, version: int) -> duckdb.DuckDBPyConnection:
     # `version` (the file's mtime) is part of the cache key: a republished file gets a new connection.
-    return duckdb.connect(database, read_only=True)
+    # Attached to a new in-memory database: duckdb.connect(path) would hand back the database it
+    # already opened at that path, i.e. the file the publication replaced, for as long as a
+    # connection to it lives.
+    con = duckdb.connect()
+    con.execute("attach ? as published (read_only)", [database])
+    return con
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def _query(database: str, version: int, sql: str, params: tuple) -> pd.DataFrame:
     cursor = _connection(database, version).cursor()  # one cursor per query: sessions run on threads
     try:
+        cursor.execute("use published")
         return cursor.execute(sql, list(params)).df()
     finally:
         cursor.close()

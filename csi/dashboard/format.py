@@ -68,6 +68,16 @@ def signed_pp(value: object) -> str:
     return f"{float(value):+.1f} pp"
 
 
+def trend(value: object, change: object) -> str:
+    """A 1-5 rating with its change: 3.8 (▲0.4), 3.1 (▼0.6), 4.0 (=0.0); the rating alone without one."""
+    if _missing(value):
+        return MISSING
+    if _missing(change):
+        return f"{float(value):.1f}"
+    arrow = "▲" if float(change) > 0 else "▼" if float(change) < 0 else "="
+    return f"{float(value):.1f} ({arrow}{abs(float(change)):.1f})"
+
+
 def number(value: object, digits: int = 0) -> str:
     if _missing(value):
         return MISSING

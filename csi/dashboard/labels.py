@@ -36,12 +36,16 @@ QBR_LOGGED_IN = {"salesforce": "Salesforce", "hubspot": "HubSpot", "both": "Sale
 
 # fct_score_validation's metrics: label and how the value reads.
 VALIDATION_METRICS = {
-    "accuracy": ("Accuracy (churned accounts flagged at risk)", "percent"),
+    "accuracy": ("Accuracy = recall (churned accounts flagged at risk)", "percent"),
     "surprise_churn_rate": ("Surprise churn rate (churned while not at risk)", "percent"),
     "false_positive_rate": ("False-positive rate", "percent"),
+    "precision_at_risk": ("Precision (flagged accounts that churned)", "percent"),
+    "f1_at_risk": ("F1 of the at-risk flag", "ratio"),
     "score_outcome_correlation": ("Score–outcome correlation", "ratio"),
     "auc": ("AUC", "ratio"),
+    "pr_auc": ("PR-AUC (average precision)", "ratio"),
     "lift_top_decile": ("Lift at the top risk decile", "times"),
+    "brier_score": ("Brier score of the churn probability", "ratio"),
     "calibration_error": ("Calibration error of the churn probability", "ratio"),
     "median_lead_time_days": ("Median early-warning lead time", "days"),
 }
@@ -92,7 +96,34 @@ class Labels:
             "pipeline": ("open expansion pipeline as a share of ARR", "percent"),
             "tenure": ("months as a customer", "count"),
             "csat": ("NPS", "count"),
+            "support": (f"support tickets per licensed seat in {self.days('support_window_days')}", "count"),
         }.get(component, ("raw measure", "count"))
+
+    # Executive (fct_executive_summary)
+    @property
+    def executive_window(self) -> str:
+        """'trailing 12 months'."""
+        return f"trailing {self.value('executive_window_months')} months"
+
+    @property
+    def executive_figures(self) -> dict[str, tuple[str, str]]:
+        """fct_executive_summary's headline figures: label and how the value reads."""
+        window = self.executive_window
+        return {
+            "customers": ("Customers", "count"),
+            "arr": ("ARR", "money"),
+            "average_health_score": ("Average health score at month end", "score"),
+            "at_risk_arr_share": (f"At-risk ARR share ({self.items('at_risk_bands')} band)", "share"),
+            "grr": (f"GRR ({window})", "share"),
+            "nrr": (f"NRR ({window})", "share"),
+            "logo_retention": (f"Logo retention ({window})", "share"),
+            "expansion_rate": (f"Expansion rate ({window})", "share"),
+            "time_to_value_days": (f"Time to value (median, onboarded in the {window})", "days"),
+        }
+
+    def renewals_due(self, window: str) -> str:
+        """'Renewals due in 60 days' for fct_executive_summary's near or far window."""
+        return f"Renewals due in {self.days(f'renewal_due_{window}_days')}"
 
     # Account drill (fct_cs_account_summary)
     @property
@@ -111,6 +142,10 @@ class Labels:
             f"Customers at risk (in the {self.items('at_risk_bands')} band) or at "
             f"{self.items('at_risk_risk_levels')} churn risk, the most revenue at risk first."
         )
+
+    @property
+    def csat_trend(self) -> str:
+        return f"CSAT (vs {self.days('csat_trend_days')} before)"
 
     # Engagement (fct_engagement_by_segment, fct_account_email_engagement, fct_account_usage)
     @property
@@ -155,6 +190,8 @@ class Labels:
             "severe_score_drop": f"Score down {self.value('alert_severe_score_drop_points')}+ points in {drop_days}",
             "churn_probability_rise": f"Churn probability up {self.points('alert_probability_rise')}+ points",
             "component_stale": "Component went stale",
+            "no_login": f"No login for {self.days('alert_no_login_days')}",
+            "extended_no_login": f"No login for {self.days('alert_extended_no_login_days')}",
         }
 
 

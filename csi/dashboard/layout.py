@@ -13,6 +13,7 @@ import streamlit as st
 
 from csi.dashboard import format as fmt
 from csi.dashboard.data import Published
+from csi.publish import PREVIEW_DIR
 
 
 def available(published: Published, *tables: str) -> bool:
@@ -48,8 +49,12 @@ def metric_row(metrics: dict[str, str]) -> None:
 
 
 def account_link(account_id: str, name: object) -> str:
-    """A link that opens the account drill for this account (a full reload keeps the URL shareable)."""
-    query = html.escape(urlencode({"tab": "Account drill", "account": account_id}), quote=True)
+    """A link that opens the account drill for this account (a full reload keeps the URL shareable; a
+    preview page links to the preview's drill)."""
+    params = {"tab": "Account drill", "account": account_id}
+    if PREVIEW_DIR in st.query_params:
+        params[PREVIEW_DIR] = st.query_params[PREVIEW_DIR]
+    query = html.escape(urlencode(params), quote=True)
     shown = name if isinstance(name, str) and name else account_id
     return f'<a href="?{query}" target="_self">{html.escape(shown)}</a>'
 

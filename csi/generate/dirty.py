@@ -1,9 +1,9 @@
 """Dirty mode: the bad rows a real sync lands, each with exactly one defect, recorded in
 _manifest/dirty.parquet with the outcome staging must reach. Clean rows are never touched,
 except whitespace_case, which garbles an enum or e-mail of a real row in place (staging cleans it
-and keeps the row). Rows with a quarantine defect get a key of their own (a fresh id, or for
-usage a day the account had no usage), so they never collide with a clean row and no clean row
-ever points at them; duplicates reuse a real row's key."""
+and keeps the row). Rows with a quarantine defect get a key of their own (a fresh id, for usage
+a day the account had no usage, for user activity a user no clean row has), so they never collide
+with a clean row and no clean row ever points at them; duplicates reuse a real row's key."""
 
 from __future__ import annotations
 
@@ -206,6 +206,14 @@ RULES = {
             for c in ("active_users", "logins", "saved_searches", "report_downloads", "licensed_seats")
         },
         variant="logins",
+    ),
+    "product.user_activity_daily": Rules(
+        key=("user_id", "activity_date"),
+        required=("user_id", "account_id"),
+        parent=ACCOUNT_FK,
+        event_dates=("activity_date",),
+        ranges={"events": NEGATIVE},
+        variant="events",
     ),
     "support.ticket": Rules(
         id_kind="int",
@@ -459,6 +467,8 @@ class _FreshIds:
         if self.rules.key == ("account_id", "usage_date"):
             start = template["usage_date"].cast(pa.int32()).to_numpy() - 1
             return {"usage_date": pa.array(self.free_days(template, start, -1).astype(np.int32), pa.date32())}
+        if self.rules.key == ("user_id", "activity_date"):  # a user no clean row has, on its day
+            return {"user_id": pa.array(DIRTY_INT + self._serials(n), pa.int64())}
         if self.rules.key == ("contract_id",):  # may run short in a tiny chunk: fewer rows then
             spare = self.spare.slice(self.used_spare, n)
             self.used_spare += spare.num_rows

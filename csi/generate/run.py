@@ -28,7 +28,7 @@ from csi.generate.ml import prediction_runs
 from csi.generate.names import Pools, build_pools
 from csi.generate.options import Options
 from csi.generate.output import MANIFEST_PATH, TRUTH_DIR, Output, table_path
-from csi.generate.product import usage_table
+from csi.generate.product import simulate_usage, usage_table, user_activity_table
 from csi.generate.randomness import GLOBAL, stream
 from csi.generate.salesforce import account_history, contract_table, opportunity_history, plan_opportunities
 from csi.generate.support import ticket_table
@@ -89,7 +89,10 @@ def build_chunk(world: World, chunk: int, global_index: np.ndarray) -> Chunk:
     landed["hubspot.email_event"] = email_event_table(
         accounts, health, life, hubspot, world.campaigns, calendar, chunk, rng("email")
     )
-    landed["product.usage_daily"] = usage_table(accounts, health, life, calendar, rng("usage"))
+    usage_rng = rng("usage")
+    usage = simulate_usage(accounts, health, life, calendar, usage_rng)
+    landed["product.usage_daily"] = usage_table(accounts, usage, calendar, usage_rng)
+    landed["product.user_activity_daily"] = user_activity_table(accounts, usage, calendar, rng("user activity"))
     landed["support.ticket"] = ticket_table(accounts, health, life, calendar, chunk, rng("tickets"))
     landed["alchemer.survey_response"] = survey_table(
         accounts, health, life, hubspot.contacts, activities, calendar, chunk, rng("surveys")

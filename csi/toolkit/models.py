@@ -35,7 +35,7 @@ SELECTOR = "toolkit_portfolio"
 # need no recompile).
 SOURCES = ["models/staging/toolkit", "models/intermediate/toolkit_portfolio", "models/marts/toolkit_portfolio",
            "models/intermediate/toolkit/int_toolkit__parameters.sql", "seeds/toolkit", "macros/toolkit",
-           "macros/cross_database.sql", "macros/generate_schema_name.sql", "dbt_project.yml", "selectors.yml"]
+           "macros/cross_database", "macros/generate_schema_name.sql", "dbt_project.yml", "selectors.yml"]
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,6 @@
     {{ json_string(value) }} as {{ name }},
     {{ json_value_text(value) }} as {{ name }}_json
     {%- else %},
-    {{ value }} as {{ name }}_json
+    {{ value }}{{ ' as ' ~ name ~ '_json' if value != name ~ '_json' }}
     {%- endif %}
 {%- endmacro %}

@@ -71,3 +71,16 @@ def fresh_warehouse(tmp_path_factory: pytest.TempPathFactory):
     from tests.python.warehouse import build_warehouse
 
     return build_warehouse(tmp_path_factory.mktemp("fresh"), accounts=150, dirty_rate=0.0)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`make test` runs two pytest-xdist workers with `--dist loadgroup`: each module stays on one worker
+    (its module-scoped warehouses are built once), and every module that reads the shared history
+    warehouse joins one group, so that warehouse is built once too."""
+    by_module: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        by_module.setdefault(item.module.__name__, []).append(item)
+    for module, module_items in by_module.items():
+        group = "history_warehouse" if any("history_warehouse" in item.fixturenames for item in module_items) else module
+        for item in module_items:
+            item.add_marker(pytest.mark.xdist_group(group))

@@ -104,3 +104,30 @@ def test_a_build_only_size_must_be_one_of_the_sizes(monkeypatch: pytest.MonkeyPa
 
     code, _, err = run_cli(monkeypatch, capsys, "bench", "--size", "1000", "--build-only", "1000000")
     assert code == 2 and err.strip().splitlines() == ["csi: error: --build-only 1000000 is not among the sizes measured (1000)"]
+
+
+def test_the_report_times_a_reweighting_from_the_command_to_a_new_page(tmp_path: Path) -> None:
+    from csi.bench.measure import Measurement
+
+    def size(rescore: float, page: float) -> SizeResult:
+        return SizeResult(1_000, 400_000, {
+            "polars score": Measurement("polars score", 1.4, 120, 0.11),
+            "score models alone": Measurement("score models alone", 20.4, 400, 3.6),
+            "publish": Measurement("publish", 1.5, 117, None),
+            "rescore: first run (compiles)": Measurement("rescore: first run (compiles)", 14.0, 400, None),
+            "rescore": Measurement("rescore", rescore, 180, None, 2.1)},
+            rescore_page_seconds=page, rescore_page_scores=("70.1", "69.0"))
+
+    write_report([size(2.6, 0.3)], {"cpu": "test"}, datetime(2026, 12, 7, tzinfo=UTC), tmp_path)
+    report = (tmp_path / "results.md").read_text()
+    assert ("| a reweighting on the dashboard within 5 s at 1,000 (`csi rescore` to published, then a new page load) "
+            "| 2.6 s + 0.30 s = 2.9 s (2.1 s of CPU; polars score alone: 0.11 s) | met |") in report
+    assert "| 1,000 | 2.6 | 2.1 | 0.30 | 70.1 → 69.0 |" in report
+    assert "| 1,000 | 400,000 | rescore: first run (compiles) | 14.0 |" in report
+
+    write_report([size(5.2, 0.4)], {"cpu": "test"}, datetime(2026, 12, 7, tzinfo=UTC), tmp_path)
+    report = (tmp_path / "results.md").read_text()
+    assert "| 5.2 s + 0.40 s = 5.6 s (2.1 s of CPU; polars score alone: 0.11 s) | **not met** |" in report
+    assert ("**A reweighting at 1,000 accounts: 5.6 s to the dashboard.** `csi rescore` took 5.2 s of wall time "
+            "(2.1 s of CPU: ") in report
+    assert "What would close it: a machine the run has to itself: its CPU time fits the target." in report

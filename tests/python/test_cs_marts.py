@@ -25,6 +25,7 @@ from tests.python.warehouse import BuiltWarehouse
 
 WINDOW = {"health_check": 30, "health_check_cadence": 90, "qbr": 120, "kickoff": 14, "training": 30,
           "renewal": 120, "email": 90, "insider": 90, "usage": 30}
+POWER_USER_DAYS = 12  # var power_user_min_active_days
 
 
 def frame(warehouse: BuiltWarehouse, sql: str) -> pl.DataFrame:
@@ -329,15 +330,36 @@ def test_usage_matches_the_daily_feed(wh, customers) -> None:
         return rows.group_by("account_id").agg(pl.col("active_users").sum().alias(f"{name}_days"),
                                                pl.col("active_users").max().alias(f"{name}_peak"))
 
-    expected = customers.select("account_id", "licensed_seats")
+    user_days = frame(wh, "select account_id, user_id, count(*) as active_days, max(activity_date) as last_day "
+                          "from staging.stg_product__user_activity_daily "
+                          f"where activity_date > date '{days_before(today, 30)}' and activity_date <= date '{today}' "
+                          "group by all")
+    users = user_days.group_by("account_id").agg(
+        pl.len().alias("mau"),
+        pl.col("active_days").sum().alias("user_days"),
+        (pl.col("last_day") > days_before(today, 7)).sum().alias("wau"),
+        (pl.col("active_days") >= POWER_USER_DAYS).sum().alias("power"),
+    )
+    last_login = frame(wh, "select account_id, max(usage_date) as last_login from staging.stg_product__usage_daily "
+                           f"where logins > 0 and usage_date <= date '{today}' group by 1")
+    expected = customers.select("account_id", "licensed_seats").join(users, on="account_id", how="left")
     for lo, hi, name in ((0, 7, "w"), (7, 14, "pw"), (0, 30, "m"), (30, 60, "pm")):
         expected = expected.join(window(lo, hi, name), on="account_id", how="left")
-    expected = {row["account_id"]: row for row in expected.fill_null(0).iter_rows(named=True)}
+    expected = expected.fill_null(0).join(last_login, on="account_id", how="left")
+    expected = {row["account_id"]: row for row in expected.iter_rows(named=True)}
     actual = frame(wh, "select * from marts.fct_account_usage")
     assert sorted(actual["account_id"]) == sorted(expected)
+    assert actual["dormant_seats"].sum() > 0 and actual["power_users"].sum() > 0
     for row in actual.iter_rows(named=True):
         want = expected[row["account_id"]]
-        assert (row["weekly_active_users"], row["monthly_active_users"]) == (want["w_peak"], want["m_peak"])
+        assert (row["weekly_active_users"], row["monthly_active_users"]) == (want["wau"], want["mau"])
+        assert row["power_users"] == want["power"]
+        assert row["dau_mau_ratio"] == (pytest.approx(want["user_days"] / WINDOW["usage"] / want["mau"])
+                                        if want["mau"] else None)
+        assert row["last_login_date"] == want["last_login"]
+        assert row["days_since_last_login"] == ((today - want["last_login"]).days if want["last_login"] else None)
+        if want["licensed_seats"]:
+            assert row["dormant_seats"] == max(want["licensed_seats"] - want["mau"], 0)
         assert (row["active_user_days"], row["prior_active_user_days"]) == (want["m_days"], want["pm_days"])
         assert row["average_daily_active_users"] == pytest.approx(want["m_days"] / WINDOW["usage"])
         mom = 100 * (want["m_days"] - want["pm_days"]) / want["pm_days"] if want["pm_days"] else None

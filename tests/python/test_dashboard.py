@@ -158,6 +158,49 @@ def raw_account_name(history_warehouse, account_id: str) -> str:
     return rows[0][0].strip()
 
 
+def test_executive_tab_opens_first_and_exports_its_figures(page, dashboard_url, history_warehouse):
+    import csv
+    import io
+
+    (month_end, customers, starting, expansion, contraction, churned, nrr_quarter_before,
+     renewals_near, matrix_customers), = history_warehouse.query(
+        "select month_end, customers, starting_arr, expansion_arr, contraction_arr, churned_arr, "
+        "nrr_change_quarter, renewals_due_near, (select customers from marts.fct_value_health_matrix "
+        "where arr_tier = 'all' and score_band = 'all') from marts.fct_executive_summary where segment = 'all' "
+        "order by month_start desc limit 1"
+    )
+    nrr = (starting + expansion - contraction - churned) / starting  # from the revenue bridge
+    scored, = history_warehouse.query(  # customers as the score history stood at the month's end
+        f"select count(*) from snapshots.snap_account_health where dbt_valid_from <= date '{month_end}' "
+        f"and (dbt_valid_to is null or dbt_valid_to > date '{month_end}')"
+    )[0]
+    page.goto(dashboard_url)  # the first tab: nothing to click
+    page.get_by_text("Month ending").first.wait_for()
+    wait_for_text(page, f"Month ending {month_end.day} {month_end:%b %Y} · All segments")
+    wait_for_text(page, f"Customers\t{scored:,}\t")
+    wait_for_text(page, f"NRR (trailing 12 months)\t{100 * nrr:.1f}%\t")
+    wait_for_text(page, f"\t{100 * nrr_quarter_before:+.1f} pp")
+    wait_for_text(page, "Renewals due in 60 days")
+    page.get_by_text("Cohort retention curves").wait_for()
+    page.get_by_text("Value × health").wait_for()
+    wait_for_text(page, "All tiers\t")
+    assert matrix_customers == customers == scored
+    page.locator("[data-testid='stVegaLiteChart']").nth(3).wait_for()  # trends, churn, cohort curves
+    screenshot(page, "0_executive")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download these figures (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+    headline = {row["figure"]: row for row in rows if row["section"] == "Headline"}
+    assert {row["month_end"] for row in rows} == {str(month_end)} and {row["segment"] for row in rows} == {"all"}
+    assert float(headline["NRR (trailing 12 months)"]["value"]) == pytest.approx(nrr)
+    assert float(headline["NRR (trailing 12 months)"]["change_vs_previous_quarter"]) == pytest.approx(nrr_quarter_before)
+    assert float(headline["Customers"]["value"]) == scored
+    due = {row["figure"]: row["value"] for row in rows if row["section"] == "Renewals due in 60 days"}
+    assert float(due["Contracts"]) == renewals_near
+    assert len(rows) == 9 + 8 + 8  # the headline figures, customers and ARR by band, two renewal windows
+
+
 def test_health_score_tab_shows_the_bands_and_the_weights_of_the_version(page, dashboard_url, history_warehouse):
     import csv
 
@@ -193,6 +236,13 @@ def test_at_risk_list_links_each_account_to_its_drill(page, dashboard_url, histo
     table.wait_for()
     first_row = table.locator("tbody tr").first.inner_text().split("\t")
     assert first_row[:5] == [name, f"{health:.1f}", money(arr), first_row[3], money(at_risk)]
+    # The CSAT trend: the survey CSAT now, and its change against 90 days before.
+    assert "CSAT (vs 90 days before)" in table.locator("thead").inner_text()
+    csat, change = history_warehouse.query(
+        f"select survey_csat, survey_csat_change from marts.fct_at_risk_accounts where account_id = '{account_id}'")[0]
+    arrow = "" if change is None else "▲" if change > 0 else "▼" if change < 0 else "="
+    assert first_row[10] == ("–" if csat is None else f"{csat:.1f}" + (f" ({arrow}{abs(change):.1f})" if arrow else ""))
+    assert history_warehouse.query("select count(survey_csat_change) from marts.fct_at_risk_accounts")[0][0] > 0
     wait_for_text(page, f"Accounts at risk\n{listed[0]:,}")
     assert table.locator("img.sparkline").count() >= 1
     screenshot(page, "2_at_risk_accounts")
@@ -260,6 +310,34 @@ def test_account_drill_shows_components_history_and_activities(page, dashboard_u
     )
     wait_for_text(page, f"Health checks ({window} days)\n{checks}")
     assert page.locator("[data-testid='stVegaLiteChart']").count() >= 1  # the score history
+    # Why the score moved: the last 30 days as a waterfall, from the score before the window through each
+    # component that contributed (the biggest first) to the score now, every number a column of the mart.
+    trend = history_warehouse.query(
+        f"select * from marts.fct_account_score_trend where account_id = '{account_id}' and window_days = 30"
+    )
+    columns = [name for (name,) in history_warehouse.query(
+        "select column_name from information_schema.columns where table_schema = 'marts' "
+        "and table_name = 'fct_account_score_trend' order by ordinal_position"
+    )]
+    row = dict(zip(columns, trend[0], strict=True))
+    assert row["health_score_change"] is not None
+    component_labels = dict(history_warehouse.query(
+        f"select component, label from marts.fct_account_health_components where account_id = '{account_id}'"
+    ))
+    moved = sorted(
+        ((component_labels[name.removesuffix("_contribution")], value) for name, value in row.items()
+         if name.endswith("_contribution") and value),
+        key=lambda item: -abs(item[1]),
+    )
+    wait_for_text(page, "Why the score moved")
+    wait_for_text(page, f"{row['previous_health_score']:.1f} → {row['health_score']:.1f} over the last 30 days "
+                        f"({row['health_score_change']:+.2f}) in {row['score_changes']} nightly change(s)")
+    waterfall = page.locator(".waterfalllayer")
+    waterfall.wait_for()
+    assert waterfall.locator("text.bartext").all_text_contents() == [
+        f"{row['previous_health_score']:.1f}", *(f"{value:+.2f}" for _, value in moved), f"{row['health_score']:.1f}"]
+    ticks = page.locator("[data-testid='stPlotlyChart'] g.xtick text").all_text_contents()
+    assert ticks[-len(moved) - 1:] == [*(label for label, _ in moved), "Score now"]
     screenshot(page, "3_account_drill")
 
 
@@ -319,9 +397,12 @@ def test_engagement_shows_portfolio_rates(page, dashboard_url, history_warehouse
     opens, delivered = history_warehouse.query(
         "select sum(unique_opens), sum(emails_delivered) from marts.fct_account_email_engagement"
     )[0]
+    (qbr_kpi, qbr_rate), = history_warehouse.query("select kpi, coverage from marts.fct_cs_kpis where kpi_code = 'qbr_coverage'")
     open_tab(page, dashboard_url, "Engagement", "E-mail engagement")
     page.get_by_text("Least engaged customers").wait_for()
     wait_for_text(page, f"Open rate\n{100 * opens / delivered:.1f}%")
+    wait_for_text(page, f"E-mail open rate (90 days)\t{100 * opens / delivered:.1f}%\t{opens:,}\t{delivered:,}\t25%")
+    wait_for_text(page, f"{qbr_kpi}\t{100 * qbr_rate:.1f}%")  # the CS Operations KPI, its one definition
     screenshot(page, "5_engagement")
 
 
@@ -345,7 +426,7 @@ def test_forecast_accuracy_shows_the_cohorts_or_says_it_is_not_built(page, dashb
 
 def test_validation_shows_metrics_against_targets_and_lift(page, dashboard_url, history_warehouse):
     version, auc = history_warehouse.query(
-        "select weights_version, auc from marts.fct_score_validation where cohort_quarter = 'All' "
+        "select weights_version, auc from marts.fct_score_validation where cohort_quarter = 'All' and segment = 'all' "
         "order by weights_version desc limit 1"
     )[0]
     open_tab(page, dashboard_url, "Validation", "Validation metrics vs targets")

@@ -153,7 +153,8 @@ def pairwise_auc(scores: pd.DataFrame) -> float:
 
 
 def test_auc_and_lift_match_and_the_score_predicts_churn(wh: BuiltWarehouse, scored: pd.DataFrame):
-    mart = frame(wh, "select * from marts.fct_score_validation").set_index(["weights_version", "cohort_quarter"])
+    mart = frame(wh, "select * from marts.fct_score_validation where segment = 'all'").set_index(
+        ["weights_version", "cohort_quarter"])
     (version,) = scored.weights_version.unique()
     overall = mart.loc[(version, "All")]
     assert overall.contracts == len(scored) and overall.churned == scored.churned.sum()
@@ -161,7 +162,11 @@ def test_auc_and_lift_match_and_the_score_predicts_churn(wh: BuiltWarehouse, sco
     assert overall.auc == pytest.approx(auc)
     assert 0.70 <= auc <= 0.95, f"the health score's AUC against actual churn is {auc:.3f}"
     for cohort, rows in scored.groupby("cohort_quarter"):
-        assert mart.loc[(version, cohort)].auc == pytest.approx(pairwise_auc(rows)), cohort
+        row = mart.loc[(version, cohort)]
+        if min(rows.churned.sum(), (~rows.churned).sum()) < VARS["validation_min_count"]:
+            assert pd.isna(row.auc) and "withheld" in row.withheld_reason, cohort
+        else:
+            assert row.auc == pytest.approx(pairwise_auc(rows)), cohort
     ordered = scored.sort_values(["health_score", "contract_id"])
     top = ordered.head(math.ceil(len(ordered) / 10))  # ntile(10) gives the first tenth the remainder
     assert overall.lift_top_decile == pytest.approx(top.churned.mean() / scored.churned.mean())
@@ -186,14 +191,104 @@ def test_churn_calibration_sets_each_probability_decile_beside_its_outcome(wh: B
     expected = probable.groupby("decile").agg(
         contracts=("contract_id", "size"), predicted=("churn_probability", "mean"), actual=("churned", "mean"))
     mart = frame(wh, "select * from marts.fct_churn_calibration_by_decile "
-                     f"where weights_version = '{version}' and cohort_quarter = 'All' order by probability_decile")
+                     f"where weights_version = '{version}' and cohort_quarter = 'All' and segment = 'all' "
+                     "order by probability_decile")
     assert list(mart.contracts) == list(expected.contracts)
     assert list(mart.predicted_rate) == pytest.approx(list(expected.predicted))
     assert list(mart.actual_rate) == pytest.approx(list(expected.actual))
     assert expected.actual.iloc[-1] > expected.actual.iloc[0]  # the model ranks: its top tenth churns more
     error = frame(wh, "select calibration_error from marts.fct_score_validation "
-                      f"where weights_version = '{version}' and cohort_quarter = 'All'").calibration_error.iloc[0]
+                      f"where weights_version = '{version}' and cohort_quarter = 'All' and segment = 'all'"
+                      ).calibration_error.iloc[0]
     assert error == pytest.approx((mart.contracts * mart.calibration_gap.abs()).sum() / mart.contracts.sum())
+
+def wilson(successes: int, trials: int, z: float) -> tuple[float, float]:
+    centre = (successes + z * z / 2) / (trials + z * z)
+    half = z * math.sqrt(successes * (trials - successes) / trials + z * z / 4) / (trials + z * z)
+    return centre - half, centre + half
+
+
+def test_the_new_metrics_agree_with_scikit_learn_per_segment(wh: BuiltWarehouse, scored: pd.DataFrame):
+    """PR-AUC, Brier score, precision and F1 with their Wilson intervals, per segment and over all,
+    recomputed here from the snapshot rows with scikit-learn and the textbook formulas."""
+    from sklearn.metrics import (
+        average_precision_score,
+        brier_score_loss,
+        f1_score,
+        precision_score,
+        roc_auc_score,
+    )
+
+    bands = pd.read_csv(PROJECT / "seeds" / "health" / "health_bands.csv")
+    lines = bands[~bands.band.isin(VARS["at_risk_bands"])].groupby("segment").min_score.min()
+    scored = scored.assign(flagged=scored.health_score < scored.segment.map(lines))
+    mart = frame(wh, "select * from marts.fct_score_validation where cohort_quarter = 'All'").set_index("segment")
+    z = VARS["validation_confidence_z"]
+    for segment, rows in [("all", scored), *scored.groupby("segment")]:
+        row = mart.loc[segment]
+        assert (row.contracts, row.churned, row.flagged_at_risk) == (len(rows), rows.churned.sum(), rows.flagged.sum())
+        if min(row.churned, row.renewed) < VARS["validation_min_count"]:
+            assert pd.isna(row.auc) and pd.isna(row.pr_auc) and row.withheld_reason.startswith("fewer than"), segment
+            continue
+        assert row.auc == pytest.approx(roc_auc_score(rows.churned, -rows.health_score)), segment
+        assert row.pr_auc == pytest.approx(average_precision_score(rows.churned, -rows.health_score)), segment
+        probable = rows[rows.churn_probability.notna()]
+        assert row.brier_score == pytest.approx(brier_score_loss(probable.churned, probable.churn_probability)), segment
+        if row.flagged_at_risk < VARS["validation_min_count"]:
+            assert pd.isna(row.precision_at_risk) and pd.isna(row.f1_at_risk), segment
+        else:
+            assert row.precision_at_risk == pytest.approx(precision_score(rows.churned, rows.flagged)), segment
+            assert row.f1_at_risk == pytest.approx(f1_score(rows.churned, rows.flagged)), segment
+        low, high = wilson(int((rows.churned & rows.flagged).sum()), int(rows.churned.sum()), z)
+        assert (row.accuracy_ci_low, row.accuracy_ci_high) == pytest.approx((low, high), abs=1e-4), segment
+        assert row.auc_ci_low < row.auc < row.auc_ci_high, segment
+
+
+def test_component_validation_and_surprise_churns_read_the_recorded_components(wh: BuiltWarehouse, scored: pd.DataFrame):
+    from sklearn.metrics import roc_auc_score
+
+    health = snapshot(wh, "snap_account_health", "*")
+    components = [f"{name}_score" for name in VARS["health_components"]]
+    then = as_of_version(health[["account_id", "valid_from", "valid_to", *components]],
+                         scored.drop(columns=["valid_from", "valid_to"]), "account_id", "lookback")
+    assert len(then) == len(scored)
+    mart = frame(wh, "select * from marts.fct_component_validation where cohort_quarter = 'All' and segment = 'all'")
+    mart = mart.set_index("component")
+    for name in VARS["health_components"]:
+        applied = then[then[f"{name}_score"].notna()]
+        assert mart.loc[name].contracts == len(applied), name
+        if min(applied.churned.sum(), (~applied.churned).sum()) >= VARS["validation_min_count"]:
+            assert mart.loc[name].auc == pytest.approx(roc_auc_score(applied.churned, -applied[f"{name}_score"])), name
+    # the churn model's own component predicts churn
+    assert mart.loc["churn_risk"].auc > 0.6
+    bands = pd.read_csv(PROJECT / "seeds" / "health" / "health_bands.csv")
+    lines = bands[~bands.band.isin(VARS["at_risk_bands"])].groupby("segment").min_score.min()
+    surprises = then[then.churned & (then.health_score >= then.segment.map(lines))]
+    mart = frame(wh, "select * from marts.fct_surprise_churns")
+    assert set(mart.contract_id) == set(surprises.contract_id)
+    assert mart.csm_name.notna().mean() > 0.9 and not mart.csm_name.str.contains("@").any()
+    assert (mart.points_above_line >= 0).all()
+
+
+def test_score_drift_compares_each_month_with_the_first(wh: BuiltWarehouse):
+    drift = frame(wh, "select * from marts.fct_score_drift where segment = 'all' order by month_start")
+    assert len(drift) >= 12 and drift.score_psi.iloc[0] == 0 and drift.band_psi.iloc[0] == 0
+    assert (drift.reference_month_start == drift.month_start.iloc[0]).all()
+    # the last month recomputed from the snapshot: each account's score on the reading date, in ten bins
+    last = drift.iloc[-1]
+    health = snapshot(wh, "snap_account_health", "account_id, health_score")
+    def shares(day) -> pd.Series:
+        day = pd.Timestamp(day)
+        standing = health[(health.valid_from <= day) & (day < health.valid_to)]
+        bins = (standing.health_score // 10).clip(upper=9)
+        return bins.value_counts(normalize=True).reindex(range(10), fill_value=0.0)
+    now, first = shares(last.reading_date), shares(drift.reading_date.iloc[0])
+    floor = VARS["psi_min_share"]
+    psi = float(((now - first) * (now.clip(lower=floor) / first.clip(lower=floor)).map(math.log)).sum())
+    assert last.score_psi == pytest.approx(psi, abs=1e-5)
+    assert last.accounts == int(((health.valid_from <= pd.Timestamp(last.reading_date))
+                                 & (pd.Timestamp(last.reading_date) < health.valid_to)).sum())
+
 
 def test_retention_marts_are_populated_and_the_bridge_balances(wh: BuiltWarehouse):
     retention = frame(wh, "select * from marts.fct_revenue_retention")

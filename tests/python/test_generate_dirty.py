@@ -72,6 +72,10 @@ SPEC = {
         key=["account_id", "usage_date"], required=["account_id", "usage_date"], parent=ACCOUNT, events=["usage_date"],
         ranges="active_users < 0 or logins < 0 or saved_searches < 0 or report_downloads < 0 or licensed_seats < 0",
     ),
+    "product.user_activity_daily": dict(
+        key=["user_id", "activity_date"], required=["user_id", "activity_date", "account_id"], parent=ACCOUNT,
+        events=["activity_date"], ranges="events < 0",
+    ),
     "support.ticket": dict(
         deleted="_fivetran_deleted", required=["account_id"], parent=ACCOUNT, dates=["created_at", "solved_at"],
         events=["created_at"], ranges="csat_score < 1 or csat_score > 5",

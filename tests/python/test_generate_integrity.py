@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pyarrow.parquet as pq
 import pytest
 
+from csi.generate.product import USER_ACTIVITY_DAYS, USERS_PER_ACCOUNT
 from csi.generate.schema import arrow_schema
 from csi.sources import raw_tables
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 TABLES = [table.qualified_name for table in raw_tables()]
 KEYS = {
     "product.usage_daily": "account_id || '|' || cast(usage_date as varchar)",
+    "product.user_activity_daily": "cast(user_id as varchar) || '|' || cast(activity_date as varchar)",
     "ml.churn_prediction": "contract_id",
 }
 FOREIGN_KEYS = [  # (child view, column, parent view, parent column)
@@ -38,6 +40,7 @@ FOREIGN_KEYS = [  # (child view, column, parent view, parent column)
     ("hubspot_email_event", "recipient", "hubspot_contact", "property_email"),
     ("hubspot_engagement", "company_id", "hubspot_company", "id"),
     ("product_usage_daily", "account_id", "salesforce_account", "id"),
+    ("product_user_activity_daily", "account_id", "salesforce_account", "id"),
     ("support_ticket", "account_id", "salesforce_account", "id"),
     ("ml_churn_prediction", "contract_id", "salesforce_contract", "id"),
     ("ml_churn_prediction", "account_id", "salesforce_account", "id"),
@@ -54,6 +57,7 @@ EVENT_DATES = {
     "hubspot_email_event": ["created"],
     "hubspot_engagement": ["property_hs_timestamp"],
     "product_usage_daily": ["usage_date"],
+    "product_user_activity_daily": ["activity_date"],
     "support_ticket": ["created_at", "solved_at"],
     "alchemer_survey_response": ["submitted_at"],
 }
@@ -62,6 +66,7 @@ ACCOUNT_ACTIVITY = {
     "salesforce_task": "cast(activity_date as date)",
     "salesforce_event": "cast(activity_date as date)",
     "product_usage_daily": "usage_date",
+    "product_user_activity_daily": "activity_date",
     "support_ticket": "cast(created_at as date)",
 }
 
@@ -226,6 +231,40 @@ def test_usage_never_exceeds_licensed_seats_and_counts_are_sane(generated: Gener
         .fetchone()[0]
     )
     assert wrong == 0
+
+
+def test_user_activity_adds_up_to_the_account_usage_of_its_days(generated: Generated) -> None:
+    """The user-level export covers its last USER_ACTIVITY_DAYS days, and on each of them an
+    account's distinct users are its active_users and their events its logins, saved searches and
+    report downloads; no user holds a seat beyond the account's, and a user belongs to one account."""
+    con = generated.connect()
+    first, last, days = con.execute(
+        "select min(activity_date), max(activity_date), count(distinct activity_date) from product_user_activity_daily"
+    ).fetchone()
+    assert (last - first).days + 1 == days == USER_ACTIVITY_DAYS
+    mismatched, matched = con.execute(
+        f"""
+        with users as (
+            select account_id, activity_date, count(distinct user_id) as users, sum(events) as events,
+                max(user_id % {USERS_PER_ACCOUNT}) as highest_seat
+            from product_user_activity_daily group by all
+        )
+        select
+            count(*) filter (where users.users is distinct from usage.active_users
+                or users.events is distinct from usage.logins + usage.saved_searches + usage.report_downloads
+                or users.highest_seat >= usage.licensed_seats),
+            count(*)
+        from product_usage_daily as usage
+        full join users on usage.account_id = users.account_id and usage.usage_date = users.activity_date
+        where coalesce(usage.usage_date, users.activity_date) >= date '{first}'
+        """
+    ).fetchone()
+    assert (mismatched, matched > 1000) == (0, True)
+    shared = con.execute(
+        "select count(*) from (select user_id from product_user_activity_daily group by 1 "
+        "having count(distinct account_id) > 1)"
+    ).fetchone()[0]
+    assert shared == 0
 
 
 def test_renewal_opportunities_close_at_the_contract_end_as_it_turned_out(generated: Generated) -> None:

@@ -160,6 +160,58 @@ def test_usage_follows_latent_health(generated: Generated) -> None:
     assert np.corrcoef(health, days)[0, 1] > 0.2
 
 
+def test_user_activity_has_dormant_seats_and_power_users_that_follow_health(generated: Generated) -> None:
+    """Over the last 30 days of the user-level export: DAU/MAU and the shares of dormant seats and
+    of users active on 12 or more days are in the ranges usage benchmarks give, and healthier
+    accounts leave fewer seats dormant."""
+    rows = (
+        generated.connect()
+        .execute(
+            f"""
+        with window_users as (
+            select account_id, user_id, count(*) as active_days from product_user_activity_daily
+            where activity_date > date '{generated.today}' - 31 group by all
+        ),
+        accounts as (
+            select account_id, count(*) as mau, count(*) filter (where active_days >= 12) as power_users,
+                sum(active_days) as user_days
+            from window_users group by 1
+        ),
+        seats as (
+            select account_id, max(licensed_seats) as seats from product_usage_daily
+            where usage_date > date '{generated.today}' - 31 group by 1
+        ),
+        health as ({per_account_health_sql(str(generated.today), 30)})
+        select health.health, accounts.mau, accounts.power_users, accounts.user_days, seats.seats
+        from accounts join seats using (account_id) join health using (account_id)
+        """
+        )
+        .fetchall()
+    )
+    health, mau, power, user_days, seats = (np.array(column, dtype=float) for column in zip(*rows))
+    dormant = np.clip(seats - mau, 0, None) / seats
+    assert 0.1 < np.median(user_days / 30 / mau) < 0.35  # DAU/MAU
+    assert 0.03 < (seats - mau).clip(0).sum() / seats.sum() < 0.3
+    assert 0.1 < power.sum() / mau.sum() < 0.3
+    assert np.corrcoef(health, dormant)[0, 1] < -0.3
+
+
+def test_user_activity_is_deterministic(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The same seed generates the same users on the same days with the same events."""
+    from datetime import date
+
+    import pyarrow.parquet as pq
+
+    from csi.generate import generate
+
+    tables = []
+    for run in ("first", "second"):
+        out = tmp_path_factory.mktemp(run)
+        generate(out, accounts=120, seed=9, today=date(2025, 6, 1))
+        tables.append(pq.read_table(out / "product" / "user_activity_daily.parquet"))
+    assert tables[0].num_rows > 0 and tables[0].equals(tables[1])
+
+
 def test_churned_accounts_visibly_decline_before_they_leave(generated: Generated) -> None:
     early, late = (
         generated.connect()

@@ -70,3 +70,12 @@ def test_history_has_a_version_per_change_not_per_night(scored: BuiltWarehouse) 
     )[0]
     assert nights >= 8
     assert accounts < versions < accounts * nights
+
+
+def test_every_replayed_night_records_the_support_score(scored: BuiltWarehouse) -> None:
+    """Support applies to every customer, weighed in the default weights version or not: each
+    version the replay snapshotted has its score (a view that fixed its as-of date when it was
+    created would leave the replayed nights without it)."""
+    (versions, nights, with_support) = scored.query(
+        "select count(*), count(distinct dbt_valid_from), count(support_score) from snapshots.snap_account_health")[0]
+    assert nights >= 8 and with_support == versions

@@ -30,7 +30,8 @@ LAST_RUN = TODAY - timedelta(days=3)
 INCREMENTAL_MODELS = {  # and the raw table each one triages
     "staging.base_salesforce__tasks": "salesforce.task", "staging.base_salesforce__events": "salesforce.event",
     "staging.base_hubspot__email_events": "hubspot.email_event", "staging.base_hubspot__engagements": "hubspot.engagement",
-    "staging.base_product__usage_daily": "product.usage_daily", "staging.base_support__tickets": "support.ticket",
+    "staging.base_product__usage_daily": "product.usage_daily",
+    "staging.base_product__user_activity_daily": "product.user_activity_daily", "staging.base_support__tickets": "support.ticket",
 }
 # Staging of every synced source (the toolkit's portfolio staging reads a file `csi toolkit` loads).
 SELECTION = [*(f"path:models/staging/{source}" for source in sorted({t.source for t in raw_tables()})),

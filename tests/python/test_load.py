@@ -94,3 +94,17 @@ def test_a_file_without_our_custom_fields_loads_and_says_which(data_dir: Path, t
     loaded = {table.qualified_name: table for table in load_directory(data_dir, tmp_path / "wh.duckdb")}
     assert loaded["salesforce.account"].missing_custom_fields == ("segment_c", "arr_c")
     assert loaded["salesforce.contract"].missing_custom_fields == ()
+
+
+def test_an_optional_table_without_a_file_is_left_out_not_refused(data_dir: Path, tmp_path: Path) -> None:
+    warehouse = tmp_path / "wh.duckdb"
+    load_directory(data_dir, warehouse)
+    optional = [table.qualified_name for table in raw_tables() if table.optional]
+    assert optional == ["product.user_activity_daily"]
+    (data_dir / "product" / "user_activity_daily.parquet").unlink()
+    loaded = {table.qualified_name for table in load_directory(data_dir, warehouse)}
+    assert loaded == {table.qualified_name for table in raw_tables()} - set(optional)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = {f"{schema}.{name}" for schema, name in con.execute(
+            "select table_schema, table_name from information_schema.tables").fetchall()}
+    assert "product.usage_daily" in tables and "product.user_activity_daily" not in tables

@@ -9,12 +9,11 @@ import polars as pl
 import pytest
 
 from csi.bench.polars_score import export_score_inputs, polars_health_scores
+from csi.dbt import health_components
 from csi.paths import PROJECT_DIR
 from tests.python.warehouse import BuiltWarehouse
 
-COMPONENTS = ["churn_risk", "usage", "health_check_cadence", "onboarding", "insider_calls", "qbr_cadence",
-              "pipeline", "tenure", "csat"]
-SCORES = [f"{component}_score" for component in COMPONENTS] + ["health_score"]
+SCORES = [f"{component}_score" for component in health_components()] + ["health_score"]
 BANDS = ["computed_band", "score_band", "risk_level", "top_driver_1", "top_driver_2", "top_driver_3"]
 
 

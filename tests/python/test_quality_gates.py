@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from csi.conventions import check
+from csi.dbt import health_components
 from csi.paths import PROJECT_DIR
 from csi.quality import run_checkpoint
 
@@ -44,6 +45,7 @@ def test_conventions_name_each_breach(manifest: dict, tmp_path: Path) -> None:
     health["description"] = ""
     health["config"]["contract"]["enforced"] = False
     health["name"] = "account_health"
+    health["depends_on"]["nodes"].append("source.client_success_intelligence.salesforce.account")
     scores = _model(broken, "int_health__account_scores")
     broken["nodes"] = {
         uid: node for uid, node in broken["nodes"].items()
@@ -63,6 +65,8 @@ def test_conventions_name_each_breach(manifest: dict, tmp_path: Path) -> None:
     assert "account_health (models/marts/customer_health/fct_account_health.sql): no description" in breaches
     assert "account_health (models/marts/customer_health/fct_account_health.sql): name does not match (fct|dim)_" in breaches
     assert "account_health (models/marts/customer_health/fct_account_health.sql): public mart without an enforced contract" in breaches
+    assert ("account_health (models/marts/customer_health/fct_account_health.sql): reads source salesforce.account "
+            "outside models/staging (read its stg_ model)") in breaches
     assert "int_health__account_scores (models/intermediate/health/int_health__account_scores.sql): no primary-key test" in breaches
     assert f"source {source['source_name']}.{source['name']}: no freshness rule" in breaches
     assert (f"source {source['source_name']}.{source['name']}: declared in "
@@ -70,6 +74,16 @@ def test_conventions_name_each_breach(manifest: dict, tmp_path: Path) -> None:
     assert ("fct_toolkit_health (models/marts/toolkit/fct_toolkit_health.sql): builds into schema marts, "
             "expected toolkit_scores") in breaches
     assert "models/marts: more than one models YAML (_marts__models.yml, _more__models.yml)" in breaches
+
+
+def test_the_score_history_versions_on_every_components_score_with_no_list_of_its_own(manifest: dict) -> None:
+    """snap_account_health's check_cols follow var health_components: a component added there (and to
+    the contract of fct_account_health) records a version when its score alone changes."""
+    snapshot = next(node for node in manifest["nodes"].values() if node["name"] == "snap_account_health")
+    scores = [f"{component}_score" for component in health_components()]
+    assert "support_score" in scores
+    assert snapshot["config"]["check_cols"][-len(scores):] == scores
+    assert set(scores) <= set(_model(manifest, "fct_account_health")["columns"])
 
 
 def test_gx_checkpoint_passes_on_the_marts(history_warehouse) -> None:

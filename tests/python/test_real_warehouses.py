@@ -1,7 +1,8 @@
 """A plain `dbt build` passes on warehouses our generator did not shape, and missing data is not
 scored as bad data: raw Salesforce tables without any of our custom fields, and Salesforce and
 HubSpot tables with Fivetran's own column sets (tests/python/fivetran_columns.py), whose activity
-subjects say nothing our activity map recognises.
+subjects say nothing our activity map recognises, beside a product source without the optional
+user-level export (product.user_activity_daily).
 
 Each warehouse is generated and loaded as usual, reshaped the way that org's sync would land it,
 then built with `dbt build` and nothing else (dbt's default selection, no seeds loaded first)."""
@@ -68,7 +69,8 @@ def drop_custom_fields(con: duckdb.DuckDBPyConnection) -> None:
 def land_fivetran_columns(con: duckdb.DuckDBPyConnection) -> None:
     """Every Salesforce and HubSpot table with exactly Fivetran's columns and types: ours where the
     names agree, NULL where Fivetran has a column we do not generate; activity subjects opaque, as in
-    Fivetran's own sample data."""
+    Fivetran's own sample data. No user-level product export: an optional table."""
+    con.execute("drop table product.user_activity_daily")
     for table, columns in FIVETRAN_COLUMNS.items():
         ours = {name for (name,) in con.execute(
             "select column_name from information_schema.columns where table_schema || '.' || table_name = ?",
@@ -159,3 +161,28 @@ def test_missing_arr_leaves_revenue_null_not_zero(without_custom_fields: Built) 
     (customers, with_arr, with_revenue_at_risk) = without_custom_fields.warehouse.query(
         "select count(*), count(arr), count(revenue_at_risk) from marts.fct_account_health")[0]
     assert customers > 100 and with_arr == with_revenue_at_risk == 0
+
+
+def test_without_the_user_level_export_its_measures_are_null_and_a_warning_names_it(fivetran: Built) -> None:
+    assert fivetran.warnings["optional_table__product__user_activity_daily"] == 1
+    (customers, users, dormant, logins, average_users) = fivetran.warehouse.query(
+        "select count(*), count(monthly_active_users), count(dormant_seats), count(days_since_last_login), "
+        "count(average_daily_active_users) from marts.fct_account_usage")[0]
+    assert customers > 100 and users == dormant == 0
+    assert logins > 0 and average_users == customers
+    (raw_rows, staged_rows) = fivetran.warehouse.query(
+        "select raw_rows, staged_rows from marts.fct_source_reconciliation "
+        "where source_table = 'product.user_activity_daily'")[0]
+    assert raw_rows == staged_rows == 0
+
+
+@pytest.mark.parametrize("kind", ["without_custom_fields", "fivetran"])
+def test_a_full_refresh_build_passes_with_nothing_excluded(kind: str, request: pytest.FixtureRequest) -> None:
+    """`dbt build --full-refresh` on the built warehouse: every incremental model rebuilt from scratch
+    (last in the module: the tests above read the first build)."""
+    built: Built = request.getfixturevalue(kind)
+    use_warehouse(built.warehouse.path.parent)
+    results = DbtProject(quiet=True).invoke(["build", "--full-refresh"], TODAY).results
+    statuses = Counter(str(result.status) for result in results)
+    assert statuses["error"] == statuses["fail"] == statuses["skipped"] == 0
+    assert statuses["pass"] + statuses["success"] > 500

@@ -18,7 +18,7 @@ from csi.generate import STATE_TABLES
 from tests.python.warehouse import BuiltWarehouse, use_warehouse
 
 PORTFOLIO_SOURCE = "toolkit"
-LISTED_TYPES = {"model", "seed", "snapshot", "test", "source", "exposure", "unit_test"}
+LISTED_TYPES = {"model", "seed", "snapshot", "test", "source", "exposure", "unit_test", "semantic_model", "metric"}
 # The base models staging the raw tables a sync overwrites (csi.generate.STATE_TABLES).
 STAGED_STATE_TABLES = {"salesforce.account": "base_salesforce__accounts",
                        "salesforce.opportunity": "base_salesforce__opportunities",
@@ -48,7 +48,7 @@ class PlainBuild:
     def every_node(self) -> set[str]:
         """What `dbt ls` can list (not the on-run-start hook)."""
         nodes = {*self.manifest["nodes"], *self.manifest["sources"], *self.manifest["exposures"],
-                 *self.manifest["unit_tests"]}
+                 *self.manifest["unit_tests"], *self.manifest["semantic_models"], *self.manifest["metrics"]}
         return {uid for uid in nodes if uid.split(".")[0] in LISTED_TYPES}
 
     def listed(self, *args: str) -> set[str]:

@@ -1,6 +1,8 @@
 """Account drill: one customer's score (fct_account_health), its components as a radar with their raw
 measures and what each costs (fct_account_health_components), its score history
-(snapshots.snap_account_health), its alerts (fct_health_alerts) and recent activities
+(snapshots.snap_account_health) with the nights its scoring configuration changed
+(fct_health_score_changes), why the score moved over each window as a waterfall by component
+(fct_account_score_trend), its alerts (fct_health_alerts) and recent activities
 (fct_cs_account_summary, fct_account_recent_activities). The account comes from `?account=` or the
 picker; an id the published copy does not score is named as such, never replaced by another."""
 
@@ -23,11 +25,16 @@ HEALTH = "marts.fct_account_health"
 COMPONENTS = "marts.fct_account_health_components"
 ACCOUNTS = "marts.dim_accounts"
 HISTORY = "snapshots.snap_account_health"
+CHANGES = "marts.fct_health_score_changes"
+TREND = "marts.fct_account_score_trend"
 ALERTS = "marts.fct_health_alerts"
 SUMMARY = "marts.fct_cs_account_summary"
 ACTIVITIES = "marts.fct_account_recent_activities"
 CANDIDATES = 200
 ACCOUNT_ALERTS = 8
+# The window the waterfall opens on when the trend mart has it (the others are a click away).
+WATERFALL_DAYS = 30
+TRENDS = {"up": "▲ up", "down": "▼ down", "flat": "flat"}
 
 
 def measure(labels: Labels, component: str, raw_value: object) -> str:
@@ -115,6 +122,7 @@ def render(published: Published) -> None:
     st.markdown(
         f"**{account['segment']}** · CSM {csm} · tenure {fmt.months(account['tenure_months'])}"
         f" · band **{band}**{moved} · weights {account['weights_version']}"
+        f" · configuration {account['configuration_version']}"
     )
     metric_row(
         {
@@ -157,6 +165,7 @@ def render(published: Published) -> None:
             escape=False,
         )
     _score_history(published, account_id)
+    _score_change(published, components, account_id)
     _alerts(published, labels, account_id)
     _recent_activities(published, labels, account_id)
 
@@ -222,7 +231,7 @@ def _score_history(published: Published, account_id: str) -> None:
         + ([history.tail(1)[["valid_to", "health_score", "score_band"]].rename(columns={"valid_to": "date"})]
            if pd.notna(history["valid_to"].iloc[-1]) else [])
     )
-    st.altair_chart(
+    chart = (
         alt.Chart(steps)
         .mark_line(interpolate="step-after", point=True)
         .encode(
@@ -230,8 +239,96 @@ def _score_history(published: Published, account_id: str) -> None:
             y=alt.Y("health_score:Q", title="Health score", scale=alt.Scale(domain=[0, 100])),
             tooltip=[alt.Tooltip("date:T"), alt.Tooltip("health_score:Q", format=".1f"), "score_band"],
         )
-        .properties(height=220),
-        width="stretch",
+    )
+    reconfigured = (
+        published.query(
+            "select changed_on as date, previous_configuration_version, configuration_version "
+            f"from {CHANGES} where account_id = ? and is_configuration_change order by changed_on",
+            account_id,
+        )
+        if CHANGES in published.tables()
+        else pd.DataFrame()
+    )
+    if not reconfigured.empty:
+        chart += (
+            alt.Chart(reconfigured)
+            .mark_rule(strokeDash=[4, 3], color="#6a1b9a")
+            .encode(
+                x="date:T",
+                tooltip=[alt.Tooltip("date:T", title="configuration changed"), "previous_configuration_version",
+                         "configuration_version"],
+            )
+        )
+    st.altair_chart(chart.properties(height=220), width="stretch")
+    if not reconfigured.empty:
+        st.caption(
+            "Dashed lines: the scoring configuration changed that night (weights, grid, bands, overrides or "
+            "windows), so the score moved or was restated without a change in the customer."
+        )
+
+
+def _score_change(published: Published, components: pd.DataFrame, account_id: str) -> None:
+    """The score's change over each window of the trend mart, and why: a waterfall from the score before
+    the window through each component's contribution to the score now."""
+    if TREND not in published.tables():
+        return
+    trend = published.query(f"select * from {TREND} where account_id = ? order by window_days", account_id)
+    if trend.empty:
+        return
+    st.markdown("**Why the score moved**")
+    metric_row(
+        {
+            f"{row.window_days} days": (
+                f"{row.health_score_change:+.1f} ({TRENDS.get(row.trend, row.trend)})"
+                if fmt.finite(row.health_score_change) else fmt.MISSING
+            )
+            for row in trend.itertuples()
+        }
+    )
+    windows = list(trend["window_days"])
+    days = st.radio(
+        "Window", windows, index=windows.index(WATERFALL_DAYS) if WATERFALL_DAYS in windows else len(windows) - 1,
+        format_func=lambda d: f"last {d} days", horizontal=True, key="waterfall_window",
+    )
+    row = trend[trend["window_days"] == days].iloc[0]
+    if not fmt.finite(row["health_score_change"]):
+        st.info(f"No change over the last {days} days: the account's explained score history starts within them.")
+        return
+    labels = dict(zip(components["component"], components["label"], strict=True))
+    moved = [
+        (labels.get(column.removesuffix("_contribution"), column.removesuffix("_contribution")), row[column])
+        for column in trend.columns
+        if column.endswith("_contribution") and fmt.finite(row[column]) and row[column] != 0
+    ]
+    moved.sort(key=lambda item: -abs(item[1]))
+    figure = go.Figure(
+        go.Waterfall(
+            measure=["absolute", *["relative"] * len(moved), "total"],
+            x=[f"Score before {fmt.day(row['window_start_date'])}", *[label for label, _ in moved], "Score now"],
+            y=[row["previous_health_score"], *[value for _, value in moved], 0],
+            text=[fmt.score(row["previous_health_score"]), *[f"{value:+.2f}" for _, value in moved],
+                  fmt.score(row["health_score"])],
+            textposition="outside",
+            increasing={"marker": {"color": "#2e7d32"}},
+            decreasing={"marker": {"color": "#c62828"}},
+            totals={"marker": {"color": "#546e7a"}},
+            hovertemplate="%{x}: %{text}<extra></extra>",
+        )
+    )
+    # The axis spans the levels the score passed through (from 0, a few points' move would not show).
+    levels = [row["previous_health_score"], *(row["previous_health_score"] + pd.Series([v for _, v in moved]).cumsum())]
+    figure.update_layout(
+        yaxis={"title": "Health score", "range": [max(0, min(levels) - 10), min(100, max(levels) + 10)]},
+        showlegend=False, height=360, margin={"l": 40, "r": 20, "t": 30, "b": 40},
+    )
+    st.plotly_chart(figure, width="stretch")
+    reconfigured = int(row["configuration_changes"])
+    st.caption(
+        f"{fmt.score(row['previous_health_score'])} → {fmt.score(row['health_score'])} over the last {days} days "
+        f"({row['health_score_change']:+.2f}) in {int(row['score_changes'])} nightly change(s)"
+        + (f", {reconfigured} of them a change of scoring configuration" if reconfigured else "")
+        + ". Each bar is a component's contribution; a component that started or stopped applying carries the "
+        "renormalisation of the others."
     )
 
 

@@ -28,7 +28,8 @@ def _options(summary: pd.DataFrame, column: str, order: list[str]) -> list[str]:
 def render(published: Published) -> None:
     if not available(published, LIST, SUMMARY):
         return
-    st.caption(Labels.of(published).at_risk_listed)
+    labels = Labels.of(published)
+    st.caption(labels.at_risk_listed)
     summary = published.query(f"select * from {SUMMARY}")
     csms = summary.dropna(subset=["csm_name"]).set_index("csm_owner_id")["csm_name"].to_dict()
     columns = st.columns(4)
@@ -81,6 +82,9 @@ def render(published: Published) -> None:
                 "Band": rows["score_band"],
                 "At risk": rows["is_at_risk"].map({True: "yes", False: "churn risk only"}),
                 "CSM": rows["csm_name"].fillna(fmt.MISSING).map(html.escape),
+                labels.csat_trend: [
+                    fmt.trend(now, change) for now, change in zip(rows["survey_csat"], rows["survey_csat_change"])
+                ],
                 f"Score, last {len(weeks)} weeks": [
                     fmt.sparkline(tuple(values)) for values in rows[weeks].itertuples(index=False)
                 ],

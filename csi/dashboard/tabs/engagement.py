@@ -1,6 +1,6 @@
-"""Engagement: HubSpot e-mail engagement and product usage by segment (fct_engagement_by_segment), the
-least engaged customers (fct_account_email_engagement) and those whose usage is falling
-(fct_account_usage)."""
+"""Engagement: the engagement KPIs against their targets (fct_engagement_kpis), HubSpot e-mail engagement
+and product usage by segment (fct_engagement_by_segment), the least engaged customers
+(fct_account_email_engagement) and those whose usage is falling (fct_account_usage)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from csi.dashboard.data import Published
 from csi.dashboard.labels import EVERY, SEGMENT_ORDER, Labels, choices, every
 from csi.dashboard.layout import account_link, available, html_table, metric_row
 
+KPIS = "marts.fct_engagement_kpis"
 BY_SEGMENT = "marts.fct_engagement_by_segment"
 EMAIL = "marts.fct_account_email_engagement"
 USAGE = "marts.fct_account_usage"
@@ -19,8 +20,32 @@ QUIET_ROWS = 15
 DECLINING_ROWS = 20
 
 
+def _kpis(published: Published) -> None:
+    st.subheader("Engagement KPIs vs targets")
+    if not available(published, KPIS):
+        return
+    kpis = published.query(f"select * from {KPIS} order by display_order")
+    html_table(
+        pd.DataFrame(
+            {
+                "KPI": kpis["kpi"],
+                "Rate": kpis["rate"].map(fmt.percent),
+                "Numerator": kpis["numerator"].map(fmt.number),
+                "Denominator": kpis["denominator"].map(fmt.number),
+                "Target": kpis["target"].map(lambda t: fmt.percent(t, 0)),
+                "vs Target": [
+                    fmt.status(fmt.signed_pp(100 * gap), bool(met)) if fmt.finite(gap) else fmt.MISSING
+                    for gap, met in zip(kpis["vs_target"], kpis["meets_target"], strict=True)
+                ],
+            }
+        ),
+        escape=False,
+    )
+
+
 def render(published: Published) -> None:
     labels = Labels.of(published)
+    _kpis(published)
     st.subheader(labels.email_heading)
     if not available(published, BY_SEGMENT):
         return

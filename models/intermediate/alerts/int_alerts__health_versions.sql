@@ -25,9 +25,10 @@ dated as (
         {{ component }}_score,
         {%- endfor %}
         -- A change of scoring configuration is not a change in the customer: the alerts compare
-        -- only versions computed with the same configuration. Today the weights are the only
-        -- versioned configuration; a version of the bands or the grid joins it here.
-        weights_version as configuration_version
+        -- only versions computed with the same configuration (int_health__configuration: weights,
+        -- grid, bands, overrides, windows). Versions recorded before it was stamped carry their
+        -- weights version.
+        coalesce(configuration_version, weights_version) as configuration_version
     from snapshots
     where cast(dbt_valid_from as date) <= {{ as_of_date() }}
 ),

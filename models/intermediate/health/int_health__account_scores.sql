@@ -1,6 +1,10 @@
 -- One row per customer as of the as-of date: the composite health score (the weighted mean of
 -- the components that apply), its band before and after the CSM's sentiment override, the churn
--- model's risk, revenue at risk and the three components that cost the most points.
+-- model's risk, revenue at risk, the three components that cost the most points and every
+-- component's score, weighed in this weights version or not (what a backtest of another weighting
+-- rescores), stamped with the configuration version. The snapshot records each night's row, so it
+-- keeps what explains a change of score: the unrounded composite and each component's score and
+-- applied weight.
 
 with
 
@@ -10,6 +14,10 @@ customers as (
 
 components as (
     select * from {{ ref('int_health__weighted_components') }}
+),
+
+scores as (
+    select * from {{ ref('int_health__components') }}
 ),
 
 churn_risk as (
@@ -28,17 +36,32 @@ risk_levels as (
     select * from {{ ref('health_risk_levels') }}
 ),
 
+configuration as (
+    select * from {{ ref('int_health__configuration') }}
+),
+
 composite as (
     select
         account_id,
         -- Rounded in two steps: a parallel float sum may differ in its last bits between runs, and
         -- the band reads the rounded score, so a score at a band's edge cannot flip bands.
         {{ round_double(round_double('cast(100 - sum(points_lost) as ' ~ type_double() ~ ')', 6), 2) }} as health_score,
+        cast(100 - sum(points_lost) as {{ type_double() }}) as health_score_unrounded,
         {% for component in enabled_health_components() %}
-        max(case when component = '{{ component }}' then score end) as {{ component }}_score,
+        max(case when component = '{{ component }}' and score is not null then weight end) as {{ component }}_weight,
         {% endfor %}
         count(score) as components_applied
     from components
+    group by account_id
+),
+
+component_scores as (
+    select
+        {% for component in enabled_health_components() %}
+        max(case when component = '{{ component }}' then score end) as {{ component }}_score,
+        {% endfor %}
+        account_id
+    from scores
     group by account_id
 ),
 
@@ -109,8 +132,10 @@ final as (
         customers.csm_owner_id,
         cast(customers.arr as {{ type_double() }}) as arr,
         customers.as_of_date,
-        '{{ var("weights_version") }}' as weights_version,
+        configuration.weights_version,
+        configuration.configuration_version,
         composite.health_score,
+        composite.health_score_unrounded,
         computed.band as computed_band,
         final_band.band as score_band,
         customers.csm_sentiment,
@@ -125,11 +150,17 @@ final as (
         -- a column per component, from a jinja loop
         -- noqa: disable=LT02
         {% for component in var('health_components') %}
-        {{ component ~ '_score' if component in enabled_health_components() else 'cast(null as ' ~ type_double() ~ ')' }}
-            as {{ component }}_score{{ ',' if not loop.last }}
+        {{ 'component_scores.' ~ component ~ '_score' if component in enabled_health_components()
+            else 'cast(null as ' ~ type_double() ~ ') as ' ~ component ~ '_score' }},
+        {% endfor %}
+        -- the weight each component carries in the composite (NULL where it does not apply)
+        {% for component in var('health_components') %}
+        cast({{ 'composite.' ~ component ~ '_weight' if component in enabled_health_components() else 'null' }} as {{ type_double() }})
+            as {{ component }}_weight{{ ',' if not loop.last }}
         {% endfor %}
     -- noqa: enable=LT02
     from customers
+    cross join configuration
     inner join composite
         on customers.account_id = composite.account_id
     inner join final_bands
@@ -146,6 +177,8 @@ final as (
         on risk.risk_rank = risk_level.risk_rank
     left join drivers
         on customers.account_id = drivers.account_id
+    left join component_scores
+        on customers.account_id = component_scores.account_id
 )
 
 select * from final

@@ -16,6 +16,10 @@ weights as (
     where weights_version = '{{ var("weights_version") }}'
 ),
 
+configuration as (
+    select * from {{ ref('int_health__configuration') }}
+),
+
 weighted as (
     select
         components.account_id,
@@ -52,8 +56,10 @@ final as (
             when score is not null then {{ safe_divide('weight', 'applicable_weight') }} * (100 - score) else 0
         end as points_lost,
         '{{ var("weights_version") }}' as weights_version,
-        as_of_date
+        configuration.configuration_version,
+        weighted.as_of_date
     from weighted
+    cross join configuration
 )
 
 select * from final

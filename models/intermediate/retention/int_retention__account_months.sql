@@ -1,13 +1,13 @@
 {{ config(materialized="table") }}  {# read by both retention marts and three tests: computed once #}
 -- Every account's ARR in force at the start and at the end of each complete month up to the
 -- as-of date (the contract running that day, the latest started if two overlap; 0 when none),
--- with its segment. The contracts that count and which of two overlapping ones is in force:
+-- with its segment as it stood on the month's last day (int_accounts__segment_history). The contracts that count and which of two overlapping ones is in force:
 -- int_contracts__signed.
 
 with
 
-accounts as (
-    select * from {{ ref('stg_salesforce__accounts') }}
+segments as (
+    select * from {{ ref('int_accounts__segment_history') }}
 ),
 
 contracts as (
@@ -88,14 +88,16 @@ arr_by_month as (
 final as (
     select
         arr_by_month.account_id,
-        coalesce(accounts.segment, '{{ var("default_segment") }}') as segment,
+        coalesce(segments.segment, '{{ var("default_segment") }}') as segment,
         arr_by_month.month_start,
         arr_by_month.month_end,
         cast(arr_by_month.starting_arr as {{ type_double() }}) as starting_arr,
         cast(arr_by_month.ending_arr as {{ type_double() }}) as ending_arr
     from arr_by_month
-    left join accounts
-        on arr_by_month.account_id = accounts.account_id
+    left join segments
+        on arr_by_month.account_id = segments.account_id
+        and arr_by_month.month_end >= segments.valid_from_date
+        and arr_by_month.month_end < segments.valid_to_date
 )
 
 select * from final

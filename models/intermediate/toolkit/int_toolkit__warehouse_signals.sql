@@ -6,8 +6,9 @@
 -- last toolkit_nps_change_window_days against the same span before), executive sponsor meetings
 -- over toolkit_sponsor_slices slices of toolkit_sponsor_slice_days, ticket CSAT over
 -- toolkit_satisfaction_window_days (and the same span before); open tickets and contacts on the
--- day. NULL where a window holds nothing to measure (no survey answer, no ticket to escalate, no
--- rated ticket).
+-- day: the ticket measures are those of int_support__account_measures, which the support health
+-- component reads too. NULL where a window holds nothing to measure (no survey answer, no ticket to
+-- escalate, no rated ticket).
 
 {%- set period_days = var('toolkit_period_days') %}
 {%- set features = var('toolkit_product_features') %}
@@ -25,10 +26,6 @@ customers as (
 
 usage as (
     select * from {{ ref('stg_product__usage_daily') }}
-),
-
-tickets as (
-    select * from {{ ref('stg_support__tickets') }}
 ),
 
 survey_responses as (
@@ -112,58 +109,37 @@ usage_measures as (
     group by account_id, period_offset
 ),
 
-tickets_by_then as (
-    select
-        reference_dates.period_offset,
-        tickets.account_id,
-        tickets.priority,
-        tickets.is_escalated,
-        tickets.csat_score,
-        cast(tickets.created_at as date)
-        > {{ dbt.dateadd('day', -period_days, 'reference_dates.reference_date') }} as is_created_in_period,
-        tickets.solved_at is not null
-        and cast(tickets.solved_at as date) <= reference_dates.reference_date
-        and cast(tickets.solved_at as date)
-        > {{ dbt.dateadd('day', -period_days, 'reference_dates.reference_date') }} as is_solved_in_period,
-        tickets.solved_at is not null
-        and cast(tickets.solved_at as date) <= reference_dates.reference_date
-        and cast(tickets.solved_at as date)
-        > {{ dbt.dateadd('day', -satisfaction_days, 'reference_dates.reference_date') }}
-            as is_solved_in_satisfaction_window,
-        tickets.solved_at is not null
-        and cast(tickets.solved_at as date) <= {{ dbt.dateadd('day', -satisfaction_days, 'reference_dates.reference_date') }}
-        and cast(tickets.solved_at as date)
-        > {{ dbt.dateadd('day', -2 * satisfaction_days, 'reference_dates.reference_date') }}
-            as is_solved_in_earlier_satisfaction_window,
-        tickets.solved_at is null or cast(tickets.solved_at as date) > reference_dates.reference_date as is_open,
-        {{ dbt.datediff('tickets.created_at', 'tickets.solved_at', 'second') }} / 3600.0 as resolution_hours
-    from tickets
-    inner join reference_dates
-        on cast(tickets.created_at as date) <= reference_dates.reference_date
+support as (
+    select * from {{ ref('int_support__account_measures') }}
 ),
 
+-- The tickets of the period, open on the day, and the ticket CSAT of the satisfaction window up to
+-- the reference date and of the one before.
 ticket_measures as (
     select
-        account_id,
-        period_offset,
-        sum(case when is_created_in_period then 1 else 0 end) as tickets_created,
-        sum(case when is_created_in_period and is_escalated then 1 else 0 end) as tickets_escalated,
-        avg(case when is_solved_in_period then resolution_hours end) as avg_resolution_hours,
-        sum(case when is_open then 1 else 0 end) as open_tickets,
-        sum(case when is_open and is_escalated then 1 else 0 end) as open_escalations,
-        sum(case
-            when is_open and priority in (
-                {%- for priority in var('toolkit_critical_ticket_priorities') -%}
-                '{{ priority }}'{{ ", " if not loop.last }}
-                {%- endfor -%}
-            ) then 1
-            else 0
-        end) as unresolved_critical,
-        avg(case when is_solved_in_satisfaction_window then cast(csat_score as {{ type_double() }}) end) as ticket_csat,
-        avg(case when is_solved_in_earlier_satisfaction_window then cast(csat_score as {{ type_double() }}) end)
-            as earlier_ticket_csat
-    from tickets_by_then
-    group by account_id, period_offset
+        reference_dates.period_offset,
+        period.account_id,
+        period.tickets_created,
+        period.escalation_rate,
+        period.avg_resolution_hours,
+        period.open_tickets,
+        period.open_escalations,
+        period.open_urgent_tickets,
+        satisfaction.ticket_csat,
+        earlier_satisfaction.ticket_csat as earlier_ticket_csat
+    from reference_dates
+    inner join support as period
+        on reference_dates.reference_date = period.reference_date
+        and period.window_days = {{ period_days }}
+    inner join support as satisfaction
+        on period.account_id = satisfaction.account_id
+        and reference_dates.reference_date = satisfaction.reference_date
+        and satisfaction.window_days = {{ satisfaction_days }}
+    inner join support as earlier_satisfaction
+        on period.account_id = earlier_satisfaction.account_id
+        and earlier_satisfaction.reference_date
+        = cast({{ dbt.dateadd('day', -satisfaction_days, 'reference_dates.reference_date') }} as date)
+        and earlier_satisfaction.window_days = {{ satisfaction_days }}
 ),
 
 surveys_by_then as (
@@ -236,12 +212,12 @@ final as (
         / nullif(usage_measures.peak_active_users, 0) as dau_mau_ratio,
         cast(coalesce(usage_measures.logins, 0) as {{ dbt.type_bigint() }}) as logins,
         cast(coalesce(usage_measures.peak_active_users, 0) as {{ dbt.type_bigint() }}) as peak_active_users,
-        cast(coalesce(ticket_measures.tickets_created, 0) as {{ dbt.type_bigint() }}) as support_ticket_volume,
-        {{ safe_divide('ticket_measures.tickets_escalated', 'ticket_measures.tickets_created') }} as escalation_rate,
-        cast(ticket_measures.avg_resolution_hours as {{ type_double() }}) as avg_resolution_hours,
-        cast(coalesce(ticket_measures.open_tickets, 0) as {{ dbt.type_bigint() }}) as open_tickets,
-        cast(coalesce(ticket_measures.open_escalations, 0) as {{ dbt.type_bigint() }}) as open_escalations,
-        cast(coalesce(ticket_measures.unresolved_critical, 0) as {{ dbt.type_bigint() }}) as unresolved_critical,
+        ticket_measures.tickets_created as support_ticket_volume,
+        ticket_measures.escalation_rate,
+        ticket_measures.avg_resolution_hours,
+        ticket_measures.open_tickets,
+        ticket_measures.open_escalations,
+        ticket_measures.open_urgent_tickets as unresolved_critical,
         ticket_measures.ticket_csat,
         ticket_measures.earlier_ticket_csat,
         survey_measures.nps_score,
@@ -258,7 +234,7 @@ final as (
     left join usage_measures
         on customers.account_id = usage_measures.account_id
         and reference_dates.period_offset = usage_measures.period_offset
-    left join ticket_measures
+    inner join ticket_measures
         on customers.account_id = ticket_measures.account_id
         and reference_dates.period_offset = ticket_measures.period_offset
     left join survey_measures

@@ -1,7 +1,10 @@
--- The scored outcomes once per cohort quarter and once more in the 'All' scope, ranked within each
--- weights version and scope: the risk decile (ntile over the health score, 1 = lowest scores), the
+-- The scored outcomes in every slice the validation reports (macro validation_scopes: each cohort
+-- quarter and 'All', each crossed with each segment and 'all'), ranked within each weights version
+-- and slice: the risk decile (ntile over the health score, 1 = lowest scores), the
 -- churn-probability decile (for calibration) and the mid-rank of each score by risk (ties share
 -- the mean of their ranks), from which the AUC is a rank sum.
+
+{%- set slice = 'weights_version, cohort_quarter, segment' %}
 
 with
 
@@ -10,43 +13,16 @@ contract_scores as (
 ),
 
 scoped as (
-    select
-        weights_version,
-        cohort_quarter,
-        cohort_quarter_start,
-        contract_id,
-        is_churned,
-        health_score,
-        churn_probability,
-        is_flagged_at_risk,
-        lead_time_days
-    from contract_scores
-    union all
-    select
-        weights_version,
-        'All' as cohort_quarter,
-        cast(null as date) as cohort_quarter_start,
-        contract_id,
-        is_churned,
-        health_score,
-        churn_probability,
-        is_flagged_at_risk,
-        lead_time_days
-    from contract_scores
+    {{ validation_scopes('contract_scores', [
+        'weights_version', 'contract_id', 'is_churned', 'health_score', 'churn_probability',
+        'is_flagged_at_risk', 'lead_time_days']) }}
 ),
 
 ranked as (
     select
         *,
-        ntile(10) over (
-            partition by weights_version, cohort_quarter order by health_score, contract_id
-        ) as risk_decile,
-        rank() over (
-            partition by weights_version, cohort_quarter order by health_score desc
-        ) as risk_rank_low,
-        count(*) over (
-            partition by weights_version, cohort_quarter, health_score
-        ) as tied_scores
+        ntile(10) over (partition by {{ slice }} order by health_score, contract_id) as risk_decile,
+        {{ risk_mid_rank('health_score', slice) }} as risk_rank
     from scoped
 ),
 
@@ -54,10 +30,9 @@ probability_deciles as (
     select
         weights_version,
         cohort_quarter,
+        segment,
         contract_id,
-        ntile(10) over (
-            partition by weights_version, cohort_quarter order by churn_probability, contract_id
-        ) as probability_decile
+        ntile(10) over (partition by {{ slice }} order by churn_probability, contract_id) as probability_decile
     from scoped
     where churn_probability is not null
 ),
@@ -67,6 +42,7 @@ final as (
         ranked.weights_version,
         ranked.cohort_quarter,
         ranked.cohort_quarter_start,
+        ranked.segment,
         ranked.contract_id,
         ranked.is_churned,
         ranked.health_score,
@@ -75,11 +51,12 @@ final as (
         ranked.lead_time_days,
         ranked.risk_decile,
         probability_deciles.probability_decile,
-        cast(ranked.risk_rank_low + (ranked.tied_scores - 1) / 2.0 as {{ type_double() }}) as risk_rank
+        ranked.risk_rank
     from ranked
     left join probability_deciles
         on ranked.weights_version = probability_deciles.weights_version
         and ranked.cohort_quarter = probability_deciles.cohort_quarter
+        and ranked.segment = probability_deciles.segment
         and ranked.contract_id = probability_deciles.contract_id
 )
 

@@ -110,7 +110,7 @@ final as (
         end as {{ dbt.type_int() }}) as sla_days_left,
         cast(acknowledged.acknowledged_at as {{ dbt.type_timestamp() }}) as acknowledged_at,
         acknowledged.snoozed_until,
-        -- seed 001: no improvement of the score alert_escalation_days after the alert escalates it,
+        -- Escalated: no improvement of the score alert_escalation_days after the alert escalates it,
         -- unless the CSM acknowledged it (a snooze holds the escalation until its date)
         health.health_score as current_health_score,
         coalesce(

@@ -7,7 +7,9 @@
 --   severe_score_drop      the alert_score_drop_days before (more than alert_severe_score_drop_points);
 --   churn_probability_rise the churn probability up alert_probability_rise or more since the version before;
 --   component_stale        one of alert_always_applying_components stopped applying, or the churn
---                          model has not rescored the account's contract for alert_stale_days.
+--                          model has not rescored the account's contract for alert_stale_days;
+--   no_login               no login for alert_no_login_days (extended_no_login: alert_extended_no_login_days)
+--   extended_no_login      while a customer, on the day the stretch reached it.
 -- Band and drop alerts compare only versions scored with the same configuration, so the night a
 -- new configuration is adopted raises none by itself. Severity from seeds/alerts/alert_severities,
 -- route from alert_routes; the CSM is the account's owner. Each alert says whether the account was
@@ -45,6 +47,10 @@ severities as (
 
 routes as (
     select * from {{ ref('alert_routes') }}
+),
+
+login_gaps as (
+    select * from {{ ref('int_alerts__login_gaps') }}
 ),
 
 -- A version whose score lies within the margin of one of its segment's band edges is not clear of
@@ -289,6 +295,31 @@ stale_scores as (
     where {{ dbt.datediff('scoring_gaps.scored_on', 'scoring_gaps.rescored_on', 'day') }} > {{ var('alert_stale_days') }}
 ),
 
+-- A stretch without a login alerts on the day it reaches each length, if the account was a customer
+-- (scored) that day.
+no_logins as (
+    {%- for alert_type, days in [('no_login', var('alert_no_login_days')), ('extended_no_login', var('alert_extended_no_login_days'))] %}
+    select
+        login_gaps.account_id,
+        cast({{ dbt.dateadd('day', days, 'login_gaps.last_login_date') }} as date) as alert_date,
+        '{{ alert_type }}' as alert_type,
+        'worsened' as direction,
+        'usage' as component,
+        cast(login_gaps.last_login_date as {{ dbt.type_string() }}) as from_value,
+        cast(null as {{ dbt.type_string() }}) as to_value,
+        'no login for {{ days }} days (last login '
+        || cast(login_gaps.last_login_date as {{ dbt.type_string() }}) || ')' as detail
+    from login_gaps
+    inner join versions
+        on login_gaps.account_id = versions.account_id
+        and {{ dbt.dateadd('day', days, 'login_gaps.last_login_date') }} >= versions.valid_from
+        and {{ dbt.dateadd('day', days, 'login_gaps.last_login_date') }} < versions.valid_to
+    where {{ dbt.dateadd('day', days, 'login_gaps.last_login_date') }}
+        < coalesce(login_gaps.next_login_date, {{ dbt.dateadd('day', 1, as_of_date()) }})
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+),
+
 alerts as (
     select * from band_transitions
     union all
@@ -299,6 +330,8 @@ alerts as (
     select * from lost_components
     union all
     select * from stale_scores
+    union all
+    select * from no_logins
 ),
 
 dated_alerts as (

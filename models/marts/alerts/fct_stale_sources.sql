@@ -5,21 +5,13 @@
 -- tables'). A sync writes only the rows that changed, so one quiet table (no e-mail events sent
 -- that night) says nothing; a connector none of whose tables synced is stale.
 -- Measured against the as-of date, never the wall clock, so a replayed night reproduces it. A stale
--- source is not an account alert: the dashboard names it in a banner.
+-- source is not an account alert: the dashboard names it in a banner. The syncs are read from the
+-- raw tables in staging (stg_raw__latest_syncs).
 
 with
 
 syncs as (
-    {%- for table in freshness_thresholds() %}
-    select
-        '{{ table.source }}' as source_name,
-        '{{ table.table }}' as table_name,
-        {{ table.hours }} as stale_after_hours,
-        max({{ safe_cast(table.field, dbt.type_timestamp()) }}) as latest_synced_at
-    from {{ source(table.source, table.table) }}
-    where {{ safe_cast(table.field, dbt.type_timestamp()) }} < {{ dbt.dateadd('day', 1, as_of_date()) }}
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
+    select * from {{ ref('stg_raw__latest_syncs') }}
 ),
 
 sources as (

@@ -1,5 +1,6 @@
 -- Every Salesforce account with its ids across Salesforce and HubSpot, names, segment, owner and
--- cohort flags, and whether it is a customer (a contract in force) on the as-of date.
+-- cohort flags, and whether it is a customer (a contract in force) on the as-of date, with the ARR
+-- tier of its ARR then (int_segmentation__arr_tiers).
 
 with
 
@@ -13,6 +14,10 @@ users as (
 
 customers as (
     select * from {{ ref('int_accounts__customers') }}
+),
+
+arr_tiers as (
+    select * from {{ ref('int_segmentation__arr_tiers') }}
 ),
 
 {% if 'hubspot' in enabled_sources() %}
@@ -55,6 +60,7 @@ final as (
         customers.current_contract_id,
         customers.first_contract_start_date,
         cast(customers.arr as {{ type_double() }}) as arr,
+        arr_tiers.arr_tier,
         accounts.created_date as account_created_date,
         {{ as_of_date() }} as as_of_date
     from accounts
@@ -64,6 +70,9 @@ final as (
         on accounts.account_id = customers.account_id
     left join hubspot_links
         on accounts.account_id = hubspot_links.account_id
+    left join arr_tiers
+        on customers.arr >= arr_tiers.min_arr
+        and (arr_tiers.max_arr is null or customers.arr < arr_tiers.max_arr)
 )
 
 select * from final

@@ -1,7 +1,8 @@
 -- The at-risk table: customers at risk (their band is at risk: macro is_at_risk_band) or at one of
 -- the churn model's risk levels at_risk_risk_levels, with name, health, revenue (ARR), risk level,
 -- revenue at risk, top drivers, tenure, band, whether the band is at risk and CSM, ordered by
--- revenue at risk, and the health score as it stood at
+-- revenue at risk, the CSAT trend (the csat component's survey CSAT now and csat_trend_days
+-- earlier), and the health score as it stood at
 -- each of the last 12 weekly points back from the as-of date (snap_account_health) for a sparkline:
 -- health_score_week_01 is 11 weeks before the as-of date, health_score_week_12 the as-of date.
 
@@ -19,6 +20,24 @@ users as (
 
 history as (
     select * from {{ ref('snap_account_health') }}
+),
+
+-- The csat component's survey CSAT, none when the component is off (its source switched off).
+csat as (
+    {%- if health_component_enabled('csat') %}
+    select
+        account_id,
+        training_csat,
+        previous_training_csat
+    from {{ ref('int_health__csat') }}
+    {%- else %}
+    select
+        account_id,
+        cast(null as {{ type_double() }}) as training_csat,
+        cast(null as {{ type_double() }}) as previous_training_csat
+    from account_health
+    where false
+    {%- endif %}
 ),
 
 classified as (
@@ -118,6 +137,9 @@ final as (
         at_risk.segment,
         at_risk.csm_owner_id,
         users.user_name as csm_name,
+        csat.training_csat as survey_csat,
+        csat.previous_training_csat as previous_survey_csat,
+        csat.training_csat - csat.previous_training_csat as survey_csat_change,
         sparklines.health_score_week_01,
         sparklines.health_score_week_02,
         sparklines.health_score_week_03,
@@ -143,6 +165,8 @@ final as (
         on at_risk.csm_owner_id = users.user_id
     left join sparklines
         on at_risk.account_id = sparklines.account_id
+    left join csat
+        on at_risk.account_id = csat.account_id
 )
 
 select * from final

@@ -1,9 +1,9 @@
 -- Per customer, product usage as of the as-of date, read from the one home of active users
--- (int_engagement__account_usage): weekly and monthly active users (the peak day's distinct active
--- users over the last 7 and usage_window_days days: the daily feed counts users per day, so this is
--- the most a period provably had), average daily active users and seat utilisation over the window,
--- week-over-week and month-over-month change of active-user days, and a flag for a decline of
--- usage_decline_pct or more month over month.
+-- (int_engagement__account_usage): weekly and monthly active users (distinct users over the last 7
+-- and usage_window_days days), average daily active users, DAU/MAU and seat utilisation over the
+-- window, dormant seats and power users, days since the last login, week-over-week and
+-- month-over-month change of active-user days, and a flag for a decline of usage_decline_pct or
+-- more month over month.
 
 with
 
@@ -22,9 +22,16 @@ final as (
         usage.segment,
         customers.csm_owner_id,
         cast(usage.licensed_seats as {{ dbt.type_int() }}) as licensed_seats,
-        cast(usage.peak_active_users_7d as {{ dbt.type_int() }}) as weekly_active_users,
-        cast(usage.peak_active_users as {{ dbt.type_int() }}) as monthly_active_users,
+        cast(usage.weekly_active_users as {{ dbt.type_int() }}) as weekly_active_users,
+        cast(usage.monthly_active_users as {{ dbt.type_int() }}) as monthly_active_users,
         cast(usage.average_daily_active_users as {{ type_double() }}) as average_daily_active_users,
+        cast(usage.dau_mau_ratio as {{ type_double() }}) as dau_mau_ratio,
+        cast(usage.dormant_seats as {{ dbt.type_int() }}) as dormant_seats,
+        cast(usage.dormant_seat_pct as {{ type_double() }}) as dormant_seat_pct,
+        cast(usage.power_users as {{ dbt.type_int() }}) as power_users,
+        cast(usage.power_user_pct as {{ type_double() }}) as power_user_pct,
+        usage.last_login_date,
+        cast(usage.days_since_last_login as {{ dbt.type_int() }}) as days_since_last_login,
         cast(usage.active_user_days_7d as {{ dbt.type_int() }}) as active_user_days_7d,
         cast(usage.prior_active_user_days_7d as {{ dbt.type_int() }}) as prior_active_user_days_7d,
         cast(usage.active_user_days as {{ dbt.type_int() }}) as active_user_days,

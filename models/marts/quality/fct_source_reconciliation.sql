@@ -1,15 +1,14 @@
 -- For every raw table, where each of its rows went: staged, deduplicated, deleted or quarantined.
--- The counts come from three places (the raw table, the staging model, the triage) so the
--- reconciliation test catches a row that staging lost or counted twice.
+-- The counts come from three places (the raw table's own count in stg_raw__row_counts, the staging
+-- model, the triage) so the reconciliation test catches a row that staging lost or counted twice.
 
 with
 
-{% for staged in staged_sources() %}
-{{ staged.base_model }}_raw as (
-    select count(*) as raw_rows
-    from {{ source(staged.source, staged.table) }}
+raw_counts as (
+    select * from {{ ref('stg_raw__row_counts') }}
 ),
 
+{% for staged in staged_sources() %}
 {{ staged.base_model }}_triage as (
     select
         sum(case when disposition = 'deduplicated' then 1 else 0 end) as deduplicated_rows,
@@ -27,15 +26,16 @@ with
 counted as (
     {% for staged in staged_sources() %}
     select
-        '{{ staged.source }}.{{ staged.table }}' as source_table,
+        raw_counts.source_table,
         raw_counts.raw_rows,
         staged_counts.staged_rows,
         coalesce(triage_counts.deduplicated_rows, 0) as deduplicated_rows,
         coalesce(triage_counts.deleted_rows, 0) as deleted_rows,
         coalesce(triage_counts.quarantined_rows, 0) as quarantined_rows
-    from {{ staged.base_model }}_raw as raw_counts
+    from raw_counts
     cross join {{ staged.base_model }}_triage as triage_counts
     cross join {{ staged.base_model }}_staged as staged_counts
+    where raw_counts.source_table = '{{ staged.source }}.{{ staged.table }}'
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),

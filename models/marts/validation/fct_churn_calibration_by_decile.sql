@@ -1,4 +1,5 @@
--- The churn model's calibration: per weights version and cohort quarter (and 'All'), the contracts
+-- The churn model's calibration: per weights version, cohort quarter (and 'All') and segment (and
+-- 'all'), the contracts
 -- in each tenth of the churn probability as it stood forecast_lookback_days before the end, their
 -- mean predicted probability beside the share that actually churned. fct_score_validation's
 -- calibration error is the size-weighted mean gap; the dashboard plots one against the other.
@@ -14,19 +15,21 @@ deciles as (
     select
         weights_version,
         cohort_quarter,
+        segment,
         probability_decile,
         count(*) as contracts,
         sum(case when is_churned then 1 else 0 end) as churned,
         avg(churn_probability) as predicted_rate,
         avg(case when is_churned then 1.0 else 0.0 end) as actual_rate
     from ranked
-    group by weights_version, cohort_quarter, probability_decile
+    group by weights_version, cohort_quarter, segment, probability_decile
 ),
 
 final as (
     select
         weights_version,
         cohort_quarter,
+        segment,
         cast(probability_decile as {{ dbt.type_int() }}) as probability_decile,
         cast(contracts as {{ dbt.type_int() }}) as contracts,
         cast(churned as {{ dbt.type_int() }}) as churned,

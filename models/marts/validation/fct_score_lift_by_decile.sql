@@ -1,12 +1,13 @@
--- Lift by risk decile over all validated renewals, per weights version: the contracts whose health
--- score (as it stood forecast_lookback_days before the end) fell in each tenth, lowest scores
--- first, their churn rate and its lift over the overall churn rate.
+-- Lift by risk decile over all validated renewals (every quarter and segment), per weights version:
+-- the contracts whose health score (as it stood forecast_lookback_days before the end) fell in each
+-- tenth, lowest scores first, their churn rate and its lift over the overall churn rate.
 
 with
 
 ranked as (
     select * from {{ ref('int_validation__ranked_outcomes') }}
     where cohort_quarter = 'All'
+        and segment = 'all'
 ),
 
 overall as (
