@@ -52,18 +52,24 @@ class Candidate:
     bands: list[dict[str, object]] | None = None
 
 
-def read_candidate(path: Path) -> Candidate:
-    """A weights CSV in the shape of seeds/health/health_weights.csv, one version summing to 100."""
+def _csv_rows(path: Path, shaped_like: str, columns: list[str]) -> list[dict[str, str]]:
+    """The rows of a CSV with exactly `columns` (a UserError naming the file otherwise)."""
     if not path.is_file():
-        raise UserError(f"{path}: no such file (expected a CSV like seeds/health/health_weights.csv)")
+        raise UserError(f"{path}: no such file (expected a CSV like {shaped_like})")
     try:
         with path.open(newline="") as file:
             rows = list(csv.DictReader(file))
             header = list(rows[0]) if rows else []
     except (UnicodeDecodeError, csv.Error) as error:
         raise UserError(f"{path}: not a readable CSV ({error})") from None
-    if header != COLUMNS:
-        raise UserError(f"{path}: expected the columns {','.join(COLUMNS)} and at least one row")
+    if header != columns:
+        raise UserError(f"{path}: expected the columns {','.join(columns)} and at least one row")
+    return rows
+
+
+def read_candidate(path: Path) -> Candidate:
+    """A weights CSV in the shape of seeds/health/health_weights.csv, one version summing to 100."""
+    rows = _csv_rows(path, "seeds/health/health_weights.csv", COLUMNS)
     versions = {row["weights_version"].strip() for row in rows}
     if len(versions) != 1:
         raise UserError(f"{path}: expected one weights_version, found {', '.join(sorted(versions)) or 'none'}")
@@ -93,16 +99,7 @@ def read_candidate(path: Path) -> Candidate:
 def read_bands(path: Path) -> list[dict[str, object]]:
     """A bands CSV in the shape of seeds/health/health_bands.csv: per segment, band ranks from 1 up with
     strictly falling minimum scores (bands ordered), the lowest band starting at 0."""
-    if not path.is_file():
-        raise UserError(f"{path}: no such file (expected a CSV like seeds/health/health_bands.csv)")
-    try:
-        with path.open(newline="") as file:
-            rows = list(csv.DictReader(file))
-            header = list(rows[0]) if rows else []
-    except (UnicodeDecodeError, csv.Error) as error:
-        raise UserError(f"{path}: not a readable CSV ({error})") from None
-    if header != BAND_COLUMNS:
-        raise UserError(f"{path}: expected the columns {','.join(BAND_COLUMNS)} and at least one row")
+    rows = _csv_rows(path, "seeds/health/health_bands.csv", BAND_COLUMNS)
     bands: list[dict[str, object]] = []
     for line, row in enumerate(rows, start=2):
         try:
