@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from unittest import mock
 
 import duckdb
 import numpy as np
@@ -318,23 +319,14 @@ def write_candidate(result: Fit, history: History, weights_out: Path, bands_out:
 def scratch_warehouse(warehouse: Path) -> Iterator[Path]:
     """A throw-away copy of the warehouse that dbt and csi point at while the context lasts, so the
     report's build leaves the user's warehouse and dbt artifacts as they were."""
-    names = ("CSI_WAREHOUSE", "DBT_TARGET_PATH", "DBT_LOG_PATH")
-    saved = {name: os.environ.get(name) for name in names}
     with tempfile.TemporaryDirectory(prefix="csi-tune-") as folder:
         copy = Path(folder) / warehouse.name
         shutil.copyfile(warehouse, copy)
         if (wal := warehouse.with_name(warehouse.name + ".wal")).exists():
             shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
-        os.environ.update(CSI_WAREHOUSE=str(copy), DBT_TARGET_PATH=str(Path(folder) / "target"),
-                          DBT_LOG_PATH=str(Path(folder) / "logs"))
-        try:
+        with mock.patch.dict(os.environ, CSI_WAREHOUSE=str(copy), DBT_TARGET_PATH=str(Path(folder) / "target"),
+                             DBT_LOG_PATH=str(Path(folder) / "logs")):
             yield copy
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
 
 
 def print_fit(result: Fit, history: History, console: Console) -> None:

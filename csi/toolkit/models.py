@@ -20,6 +20,7 @@ import tempfile
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import duckdb
 
@@ -111,21 +112,12 @@ def _compile(project_dir: Path, bundle: Path) -> None:
         "DBT_PROFILES_DIR": str(project_dir),
         "CSI_DUCKDB_TEMP_DIR": str(work / "tmp"),
     }
-    saved = {key: os.environ.get(key) for key in overrides}
-    os.environ.update(overrides)
-    try:
-        with contextlib.redirect_stdout(sys.stderr):
-            result = dbtRunner().invoke([
-                "compile", "--selector", SELECTOR, "--project-dir", str(project_dir),
-                "--profiles-dir", str(project_dir), "--target-path", str(work / "target"),
-                "--log-path", str(work / "logs"), "--quiet", "--no-use-colors",
-            ])
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with mock.patch.dict(os.environ, overrides), contextlib.redirect_stdout(sys.stderr):
+        result = dbtRunner().invoke([
+            "compile", "--selector", SELECTOR, "--project-dir", str(project_dir),
+            "--profiles-dir", str(project_dir), "--target-path", str(work / "target"),
+            "--log-path", str(work / "logs"), "--quiet", "--no-use-colors",
+        ])
     if not result.success:
         from csi.errors import UserError
 

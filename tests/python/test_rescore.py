@@ -15,6 +15,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import duckdb
 import pytest
@@ -82,17 +83,9 @@ def dbt_built(setup, fresh_warehouse, rescored) -> Path:
 
     warehouse = setup.warehouse(fresh_warehouse, "dbt")
     names = [node.name for node in rescored.result.plan.of_kind("seed", "view", "table")]
-    saved = {key: os.environ.get(key) for key in ("CSI_WAREHOUSE", "DBT_TARGET_PATH")}
-    os.environ.update(CSI_WAREHOUSE=str(warehouse), DBT_TARGET_PATH=str(warehouse.parent / "target"))
-    try:
+    with mock.patch.dict(os.environ, CSI_WAREHOUSE=str(warehouse), DBT_TARGET_PATH=str(warehouse.parent / "target")):
         DbtProject(quiet=True, project_dir=setup.project).invoke(
             ["build", "--select", *names, "--exclude-resource-type", "test", "unit_test"], fresh_warehouse.today)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     return warehouse
 
 
