@@ -73,6 +73,7 @@ def fresh_warehouse(tmp_path_factory: pytest.TempPathFactory):
     return build_warehouse(tmp_path_factory.mktemp("fresh"), accounts=150, dirty_rate=0.0)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups into the test ids
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """`make test` runs two pytest-xdist workers with `--dist loadgroup`: each module stays on one worker
     (its module-scoped warehouses are built once), and every module that reads the shared history
