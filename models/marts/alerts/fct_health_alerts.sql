@@ -297,27 +297,38 @@ stale_scores as (
 
 -- A stretch without a login alerts on the day it reaches each length, if the account was a customer
 -- (scored) that day.
-no_logins as (
+login_stretches as (
     {%- for alert_type, days in [('no_login', var('alert_no_login_days')), ('extended_no_login', var('alert_extended_no_login_days'))] %}
     select
-        login_gaps.account_id,
-        cast({{ dbt.dateadd('day', days, 'login_gaps.last_login_date') }} as date) as alert_date,
+        account_id,
+        last_login_date,
+        next_login_date,
         '{{ alert_type }}' as alert_type,
-        'worsened' as direction,
-        'usage' as component,
-        cast(login_gaps.last_login_date as {{ dbt.type_string() }}) as from_value,
-        cast(null as {{ dbt.type_string() }}) as to_value,
-        'no login for {{ days }} days (last login '
-        || cast(login_gaps.last_login_date as {{ dbt.type_string() }}) || ')' as detail
+        {{ days }} as stretch_days,
+        cast({{ dbt.dateadd('day', days, 'last_login_date') }} as date) as alert_date
     from login_gaps
-    inner join versions
-        on login_gaps.account_id = versions.account_id
-        and {{ dbt.dateadd('day', days, 'login_gaps.last_login_date') }} >= versions.valid_from
-        and {{ dbt.dateadd('day', days, 'login_gaps.last_login_date') }} < versions.valid_to
-    where {{ dbt.dateadd('day', days, 'login_gaps.last_login_date') }}
-        < coalesce(login_gaps.next_login_date, {{ dbt.dateadd('day', 1, as_of_date()) }})
     {{ 'union all' if not loop.last }}
     {%- endfor %}
+),
+
+no_logins as (
+    select
+        login_stretches.account_id,
+        login_stretches.alert_date,
+        login_stretches.alert_type,
+        'worsened' as direction,
+        'usage' as component,
+        cast(login_stretches.last_login_date as {{ dbt.type_string() }}) as from_value,
+        cast(null as {{ dbt.type_string() }}) as to_value,
+        'no login for ' || cast(login_stretches.stretch_days as {{ dbt.type_string() }}) || ' days (last login '
+        || cast(login_stretches.last_login_date as {{ dbt.type_string() }}) || ')' as detail
+    from login_stretches
+    inner join versions
+        on login_stretches.account_id = versions.account_id
+        and login_stretches.alert_date >= versions.valid_from
+        and login_stretches.alert_date < versions.valid_to
+    where login_stretches.alert_date
+        < coalesce(login_stretches.next_login_date, {{ dbt.dateadd('day', 1, as_of_date()) }})
 ),
 
 alerts as (
