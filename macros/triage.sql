@@ -40,12 +40,16 @@ repeated_keys as (
     having count(*) > 1
 ),
 
+-- A row that failed a check, or its key's only row that passed: its own checks decide.
 single_versions as (
     select
         checked_rows.*,
-        checked_rows._fivetran_synced as latest_sync,
-        1 as recency_rank,
-        false as conflicts_at_sync
+        checked_rows.quarantine_rule as rejection_rule,
+        case
+            when checked_rows.quarantine_rule is not null then 'quarantined'
+            when checked_rows.is_deleted_at_source then 'deleted'
+            else 'staged'
+        end as disposition
     from {{ checked_cte }} as checked_rows
     left join repeated_keys
         on checked_rows.quarantine_rule is null
@@ -53,44 +57,35 @@ single_versions as (
     where repeated_keys.{{ key_columns[0] }} is null
 ),
 
+-- The versions of a repeated key: the latest sync wins; rows of the latest sync that differ in
+-- content conflict (unresolvable_duplicate); an earlier version is deduplicated. The outcome is
+-- computed here, not kept as columns: every base table row would carry them to disk.
+{%- set by_key = 'partition by ' ~ row_keys | join(', ') %}
+{%- set digest = raw_row_digest('checked_rows.raw_row') %}
+{%- set is_latest = 'checked_rows._fivetran_synced = max(checked_rows._fivetran_synced) over (' ~ by_key ~ ')' %}
+{%- set conflicts = 'min(' ~ digest ~ ') over (' ~ by_key ~ ', checked_rows._fivetran_synced) <> max(' ~ digest
+    ~ ') over (' ~ by_key ~ ', checked_rows._fivetran_synced)' %}
 compared_versions as (
     select
         checked_rows.*,
-        max(checked_rows._fivetran_synced) over (partition by {{ row_keys | join(', ') }}) as latest_sync,
-        row_number() over (
-            partition by {{ row_keys | join(', ') }}
-            order by checked_rows._fivetran_synced desc, {{ raw_row_digest('checked_rows.raw_row') }} asc
-        ) as recency_rank,
-        min({{ raw_row_digest('checked_rows.raw_row') }}) over (partition by {{ row_keys | join(', ') }}, checked_rows._fivetran_synced)
-        <> max({{ raw_row_digest('checked_rows.raw_row') }}) over (partition by {{ row_keys | join(', ') }}, checked_rows._fivetran_synced)
-            as conflicts_at_sync
+        case when {{ is_latest }} and {{ conflicts }} then 'unresolvable_duplicate' end as rejection_rule,
+        case
+            when {{ is_latest }} and {{ conflicts }} then 'quarantined'
+            when row_number() over ({{ by_key }} order by checked_rows._fivetran_synced desc, {{ digest }} asc) > 1
+                then 'deduplicated'
+            when checked_rows.is_deleted_at_source then 'deleted'
+            else 'staged'
+        end as disposition
     from {{ checked_cte }} as checked_rows
     inner join repeated_keys
         on checked_rows.quarantine_rule is null
         and {{ same_key | join('\n        and ') }}
 ),
 
-versions as (
+dispositions as (
     select * from single_versions
     union all
     select * from compared_versions
-),
-
-dispositions as (
-    select
-        versions.*,
-        case
-            when quarantine_rule is not null then quarantine_rule
-            when _fivetran_synced = latest_sync and conflicts_at_sync then 'unresolvable_duplicate'
-        end as rejection_rule,
-        case
-            when quarantine_rule is not null then 'quarantined'
-            when _fivetran_synced = latest_sync and conflicts_at_sync then 'quarantined'
-            when recency_rank > 1 then 'deduplicated'
-            when is_deleted_at_source then 'deleted'
-            else 'staged'
-        end as disposition
-    from versions
 ),
 
 triaged as (

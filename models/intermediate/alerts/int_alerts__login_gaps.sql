@@ -1,8 +1,9 @@
+{{ config(materialized='table') }}  {# the alerts and its uniqueness test both read it: the window over every login day runs once #}
 -- Each stretch without a login that reached alert_no_login_days by the as-of date, at an account
 -- with seats (the product's licensed seats on its last login day: a login cannot be expected where
 -- nobody holds a seat): the login day it began after and the next login day (NULL while it lasts),
 -- what the no-login alerts read; the last login on the as-of date alone lives in int_engagement__account_usage. The as-of
--- date is the customers table's (a replayed night rebuilds tables, not this view).
+-- date is the customers table's.
 
 with
 
