@@ -73,15 +73,22 @@ def fresh_warehouse(tmp_path_factory: pytest.TempPathFactory):
     return build_warehouse(tmp_path_factory.mktemp("fresh"), accounts=150, dirty_rate=0.0)
 
 
+# The session's built warehouses: the modules that read one run on one worker, which builds it once.
+SHARED_WAREHOUSES = ("history_warehouse", "fresh_warehouse")
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the groups into the test ids
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """`make test` runs two pytest-xdist workers with `--dist loadgroup`: each module stays on one worker
-    (its module-scoped warehouses are built once), and every module that reads the shared history
-    warehouse joins one group, so that warehouse is built once too."""
+    (its module-scoped warehouses are built once), and the modules that read one of the shared
+    warehouses join that warehouse's group, so it is built once too."""
     by_module: dict[str, list[pytest.Item]] = {}
     for item in items:
         by_module.setdefault(item.module.__name__, []).append(item)
     for module, module_items in by_module.items():
-        group = "history_warehouse" if any("history_warehouse" in item.fixturenames for item in module_items) else module
+        shared = [name for name in SHARED_WAREHOUSES if any(name in item.fixturenames for item in module_items)]
+        if len(shared) > 1:
+            raise pytest.UsageError(f"{module} reads {' and '.join(shared)}: a module reads one shared warehouse, "
+                                    "or both are built on one worker")
         for item in module_items:
-            item.add_marker(pytest.mark.xdist_group(group))
+            item.add_marker(pytest.mark.xdist_group(shared[0] if shared else module))

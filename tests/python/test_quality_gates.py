@@ -86,6 +86,12 @@ def test_the_score_history_versions_on_every_components_score_with_no_list_of_it
     assert set(scores) <= set(_model(manifest, "fct_account_health")["columns"])
 
 
+def test_the_ci_selector_runs_every_unit_test(manifest: dict, history_warehouse) -> None:
+    """The suite's shared warehouse is built with `dbt build --selector ci` (csi build --unit-tests)."""
+    unit_tests = {uid: status for uid, status in history_warehouse.statuses.items() if uid.startswith("unit_test.")}
+    assert unit_tests == dict.fromkeys(manifest["unit_tests"], "pass")
+
+
 def test_gx_checkpoint_passes_on_the_marts(history_warehouse) -> None:
     failures = run_checkpoint(history_warehouse.path, DOCS_DIR)
     assert not failures, "expectations failed:\n" + "\n".join(map(str, failures))

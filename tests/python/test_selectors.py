@@ -85,12 +85,6 @@ def test_a_plain_dbt_build_passes_on_a_fresh_warehouse_without_unit_tests_or_the
     assert PORTFOLIO_SOURCE not in schemas
 
 
-def test_the_ci_selector_runs_every_unit_test(plain: PlainBuild, history_warehouse: BuiltWarehouse) -> None:
-    """The suite's shared warehouse is built with `dbt build --selector ci` (csi build --unit-tests)."""
-    unit_tests = {uid: status for uid, status in history_warehouse.statuses.items() if uid.startswith("unit_test.")}
-    assert unit_tests == dict.fromkeys(plain.manifest["unit_tests"], "pass")
-
-
 def test_nightly_is_the_default_everything_but_the_portfolio_and_the_unit_tests(plain: PlainBuild) -> None:
     nightly = plain.every_node() - plain.portfolio() - plain.of_type("unit_test")
     assert plain.listed("--selector", "nightly") == nightly
