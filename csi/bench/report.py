@@ -90,6 +90,13 @@ def shortfalls(results: list[SizeResult]) -> list[str]:
                 lines.append(f"  - The nightly build at {smallest.accounts:,} accounts, a night of a few thousand rows, "
                              f"took {small:.0f} s: {small / full:.0%} of the 100K full build. That is dbt's fixed cost "
                              "per node (every model, snapshot and data test runs each night), already above the target.")
+                if nodes := smallest.dbt_nodes_by_kind.get("nightly build"):
+                    count, per_node = sum(nodes.values()), small / sum(nodes.values())
+                    lines.append(f"  - It ran {count:,} nodes ({nodes.get('model', 0):,} models, {nodes.get('test', 0):,} "
+                                 f"data tests, {nodes.get('snapshot', 0):,} snapshots, {nodes.get('seed', 0):,} seeds): "
+                                 f"{per_node * 1000:.0f} ms a node. At that cost the target, "
+                                 f"{NIGHTLY_SHARE_TARGET * full:.0f} s, leaves room for about "
+                                 f"{NIGHTLY_SHARE_TARGET * full / per_node:,.0f} nodes, whatever their SQL.")
             lines.append("  - What would close it: incremental intermediates and marts (classified activities, "
                          "e-mail engagement, CS activity months, the toolkit's warehouse scores), and a nightly "
                          "selection of only the nodes whose inputs changed (dbt's `source_status:fresher+`), so "
@@ -146,6 +153,11 @@ def write_report(results: list[SizeResult], machine: dict[str, str], started: da
         for build, kinds in result.dbt_time_by_kind.items():
             lines.append(f"| {result.accounts:,} | {build} | {kinds.get('model', 0):.1f} | {kinds.get('test', 0):.1f} "
                          f"| {kinds.get('snapshot', 0):.1f} |")
+    if slowest := [(r, build, nodes) for r in results for build, nodes in r.slowest_nodes.items()]:
+        lines += ["", "## The ten slowest nodes of each build (dbt's execution seconds)", "",
+                  "| accounts | build | node | seconds |", "|---:|---|---|---:|"]
+        for r, build, nodes in slowest:
+            lines += [f"| {r.accounts:,} | {build} | {name} | {seconds:.1f} |" for name, seconds in nodes]
     if rescored := [r for r in results if r.rescore_page_scores]:
         lines += ["", "## A reweighting, from `csi rescore` to the dashboard", "",
                   "5 points of weight moved from QBR cadence to usage in a copy of the project; `csi rescore` on the "

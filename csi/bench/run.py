@@ -44,6 +44,9 @@ class SizeResult:
     rescore_page_scores: tuple[str, str] | None = None
     # dbt's own execution time per resource type (summed over its 2 threads), per build
     dbt_time_by_kind: dict[str, dict[str, float]] = field(default_factory=dict)
+    # Per build: the nodes dbt ran, by resource type, and the slowest ten (name, execution seconds)
+    dbt_nodes_by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
+    slowest_nodes: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
     def work(self, step: str) -> float:
         measured = self.steps[step]
@@ -114,12 +117,21 @@ def dbt_seconds(target: Path, unique_ids: set[str]) -> float:
     return sum(r["execution_time"] for r in run_results(target) if r["unique_id"] in unique_ids)
 
 
-def dbt_time_by_kind(target: Path) -> dict[str, float]:
+def record_dbt_time(result: SizeResult, build: str, target: Path) -> None:
+    """What dbt's run results say of a build: its execution time and node count per resource type
+    and its ten slowest nodes."""
     totals: dict[str, float] = {}
-    for r in run_results(target):
+    counts: dict[str, int] = {}
+    ran = run_results(target)
+    for r in ran:
         kind = r["unique_id"].split(".")[0]
         totals[kind] = totals.get(kind, 0.0) + r["execution_time"]
-    return totals
+        counts[kind] = counts.get(kind, 0) + 1
+    result.dbt_time_by_kind[build] = totals
+    result.dbt_nodes_by_kind[build] = counts
+    slowest = sorted(ran, key=lambda r: r["execution_time"], reverse=True)[:10]
+    # A data test's unique id ends in a hash of its arguments: its name says which test it is.
+    result.slowest_nodes[build] = [(r["unique_id"].split(".")[2], round(r["execution_time"], 2)) for r in slowest]
 
 
 def bench_size(accounts: int, work_dir: Path, today: date, console: Console, build_only: bool = False) -> SizeResult:
@@ -149,7 +161,7 @@ def bench_size(accounts: int, work_dir: Path, today: date, console: Console, bui
     run("full build", step_command("build", today.isoformat()), warehouse_env(root, full, "full"))
     manifest_path = root / "target_full" / "manifest.json"
     result.score_models_seconds = dbt_seconds(root / "target_full", score_model_ids(json.loads(manifest_path.read_text())))
-    result.dbt_time_by_kind["full build"] = dbt_time_by_kind(root / "target_full")
+    record_dbt_time(result, "full build", root / "target_full")
     if build_only:
         full.unlink()
         _remove_spill(root)
@@ -186,7 +198,7 @@ def bench_size(accounts: int, work_dir: Path, today: date, console: Console, bui
         warehouse_env(root, nightly, "nightly"))
     run("nightly load", csi_command("load", str(data)), warehouse_env(root, nightly, "nightly"))
     run("nightly build", step_command("build", today.isoformat(), "--nightly"), warehouse_env(root, nightly, "nightly"))
-    result.dbt_time_by_kind["nightly build"] = dbt_time_by_kind(root / "target_nightly")
+    record_dbt_time(result, "nightly build", root / "target_nightly")
     nightly.unlink()
     _remove_spill(root)
     return result

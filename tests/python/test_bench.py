@@ -70,7 +70,9 @@ def test_the_report_says_why_a_target_is_not_met_with_the_same_runs_figures(tmp_
                 "polars score": Measurement("polars score", polars + 3, 500, polars),
                 "score models alone": Measurement("score models alone", score + 9, 700, score)}
 
-    results = [SizeResult(1_000, 400_000, steps(25, 22, 0.1, 2.5)),
+    results = [SizeResult(1_000, 400_000, steps(25, 22, 0.1, 2.5),
+                          dbt_nodes_by_kind={"nightly build": {"model": 180, "test": 800, "snapshot": 5, "seed": 15}},
+                          slowest_nodes={"nightly build": [("base_product__usage_daily", 3.25), ("fct_account_health", 1.5)]}),
                SizeResult(100_000, 40_000_000, steps(100, 50, 1.5, 6.0),
                           dbt_time_by_kind={"nightly build": {"model": 60.0, "test": 25.0}})]
     write_report(results, {"cpu": "test"}, datetime(2026, 12, 6, tzinfo=UTC), tmp_path)
@@ -78,6 +80,9 @@ def test_the_report_says_why_a_target_is_not_met_with_the_same_runs_figures(tmp_
     assert "## Where a target is not met" in report
     assert "**Nightly build at 100K: 50% of the full build.** Its models took 60 s and its data tests 25 s" in report
     assert "The nightly build at 1,000 accounts, a night of a few thousand rows, took 22 s: 22% of the 100K" in report
+    assert ("It ran 1,000 nodes (180 models, 800 data tests, 5 snapshots, 15 seeds): 22 ms a node. At that cost the "
+            "target, 15 s, leaves room for about 682 nodes, whatever their SQL.") in report
+    assert "| 1,000 | nightly build | base_product__usage_daily | 3.2 |" in report
     assert ("**Score models against polars** (1,000 accounts: dbt 2.50 s, polars 0.10 s; "
             "100,000 accounts: dbt 6.00 s, polars 1.50 s)") in report
 
