@@ -44,12 +44,7 @@ repeated_keys as (
 single_versions as (
     select
         checked_rows.*,
-        checked_rows.quarantine_rule as rejection_rule,
-        case
-            when checked_rows.quarantine_rule is not null then 'quarantined'
-            when checked_rows.is_deleted_at_source then 'deleted'
-            else 'staged'
-        end as disposition
+        {{ triage_outcome() }}
     from {{ checked_cte }} as checked_rows
     left join repeated_keys
         on checked_rows.quarantine_rule is null
@@ -58,24 +53,18 @@ single_versions as (
 ),
 
 -- The versions of a repeated key: the latest sync wins; rows of the latest sync that differ in
--- content conflict (unresolvable_duplicate); an earlier version is deduplicated. The outcome is
--- computed here, not kept as columns: every base table row would carry them to disk.
+-- content conflict; an earlier version is superseded. The comparison feeds the outcome directly, not
+-- through columns: every base table row would carry them to disk.
 {%- set by_key = 'partition by ' ~ row_keys | join(', ') %}
 {%- set digest = raw_row_digest('checked_rows.raw_row') %}
-{%- set is_latest = 'checked_rows._fivetran_synced = max(checked_rows._fivetran_synced) over (' ~ by_key ~ ')' %}
-{%- set conflicts = 'min(' ~ digest ~ ') over (' ~ by_key ~ ', checked_rows._fivetran_synced) <> max(' ~ digest
-    ~ ') over (' ~ by_key ~ ', checked_rows._fivetran_synced)' %}
+{%- set by_sync = by_key ~ ', checked_rows._fivetran_synced' %}
 compared_versions as (
     select
         checked_rows.*,
-        case when {{ is_latest }} and {{ conflicts }} then 'unresolvable_duplicate' end as rejection_rule,
-        case
-            when {{ is_latest }} and {{ conflicts }} then 'quarantined'
-            when row_number() over ({{ by_key }} order by checked_rows._fivetran_synced desc, {{ digest }} asc) > 1
-                then 'deduplicated'
-            when checked_rows.is_deleted_at_source then 'deleted'
-            else 'staged'
-        end as disposition
+        {{ triage_outcome(
+            conflicts_at_latest_sync='checked_rows._fivetran_synced = max(checked_rows._fivetran_synced) over (' ~ by_key ~ ')'
+                ~ ' and min(' ~ digest ~ ') over (' ~ by_sync ~ ') <> max(' ~ digest ~ ') over (' ~ by_sync ~ ')',
+            superseded='row_number() over (' ~ by_key ~ ' order by checked_rows._fivetran_synced desc, ' ~ digest ~ ' asc) > 1') }}
     from {{ checked_cte }} as checked_rows
     inner join repeated_keys
         on checked_rows.quarantine_rule is null
@@ -92,6 +81,31 @@ triaged as (
     select {{ raw_row_where_quarantined('dispositions') }}
     from dispositions
 )
+{%- endmacro %}
+
+-- The one rule above, as rejection_rule and disposition. A repeated key's row says whether it
+-- conflicts with another version at the key's latest sync and whether a later version superseded
+-- it; a key's only version does neither.
+{% macro triage_outcome(conflicts_at_latest_sync=none, superseded=none) -%}
+    {%- if conflicts_at_latest_sync -%}
+        case
+            when checked_rows.quarantine_rule is not null then checked_rows.quarantine_rule
+            when {{ conflicts_at_latest_sync }} then 'unresolvable_duplicate'
+        end as rejection_rule,
+    {%- else -%}
+        checked_rows.quarantine_rule as rejection_rule,
+    {%- endif %}
+        case
+            when checked_rows.quarantine_rule is not null then 'quarantined'
+            {%- if conflicts_at_latest_sync %}
+            when {{ conflicts_at_latest_sync }} then 'quarantined'
+            {%- endif %}
+            {%- if superseded %}
+            when {{ superseded }} then 'deduplicated'
+            {%- endif %}
+            when checked_rows.is_deleted_at_source then 'deleted'
+            else 'staged'
+        end as disposition
 {%- endmacro %}
 
 {% macro changed_rows(checked_cte, key_columns) -%}
