@@ -91,7 +91,8 @@ def shortfalls(results: list[SizeResult]) -> list[str]:
                              f"took {small:.0f} s: {small / full:.0%} of the 100K full build. That is dbt's fixed cost "
                              "per node (every model, snapshot and data test runs each night), already above the target.")
                 if nodes := smallest.dbt_nodes_by_kind.get("nightly build"):
-                    count, per_node = sum(nodes.values()), small / sum(nodes.values())
+                    count = sum(nodes.values())
+                    per_node = small / count
                     lines.append(f"  - It ran {count:,} nodes ({nodes.get('model', 0):,} models, {nodes.get('test', 0):,} "
                                  f"data tests, {nodes.get('snapshot', 0):,} snapshots, {nodes.get('seed', 0):,} seeds): "
                                  f"{per_node * 1000:.0f} ms a node. At that cost the target, "
