@@ -369,7 +369,8 @@ def _opportunity_lines(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
         "union select effort from toolkit.fct_toolkit_portfolio_expansion_opportunities"
     ).fetchall()
     con.execute("create or replace temp table toolkit_titles (name varchar, title varchar)")
-    con.executemany("insert into toolkit_titles values (?, ?)", [(name, name.title()) for (name,) in names])
+    if names:  # a portfolio without an opportunity has none to title
+        con.executemany("insert into toolkit_titles values (?, ?)", [(name, name.title()) for (name,) in names])
     return dict(_rows(con, _OPPORTUNITY_LINES_SQL))
 
 
