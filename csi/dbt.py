@@ -67,10 +67,31 @@ class DbtProject:
         return dbtRunner(manifest=self._manifest, callbacks=callbacks)
 
     def parse(self) -> None:
+        key = self._parse_key()
+        if key in _PARSED:
+            self._manifest = _PARSED[key]
+            return
         result = self._runner().invoke(self._args(["parse"], None))
         if not result.success:
             raise DbtFailure(f"dbt could not parse the project: {result.exception}")
-        self._manifest = result.result
+        self._manifest = _PARSED[key] = result.result
+
+    def _parse_key(self) -> tuple:
+        """What a parse reads: the project's files, its parse-time vars, the target and the
+        environment the project's YAML renders. The warehouse counts by its name alone: DuckDB names
+        the database after the file, and the rest of its path is read when dbt connects, not when it
+        parses. So a second warehouse in one process (the tests, a bench) skips the parse (7-10 s)."""
+        files = []
+        for folder, suffixes in _PARSED_FILES.items():
+            paths = (self.project_dir / folder).rglob("*") if folder else self.project_dir.glob("*.yml")
+            for path in sorted(paths):
+                if path.suffix in suffixes:
+                    stat = path.stat()
+                    files.append((str(path.relative_to(self.project_dir)), stat.st_mtime_ns, stat.st_size))
+        environment = sorted((name, value) for name, value in os.environ.items()
+                             if name.startswith(("CSI_", "DBT_")) and name not in _RUN_TIME_ENVIRONMENT)
+        return (str(self.project_dir), json.dumps(self.project_vars, sort_keys=True), warehouse_path().name,
+                tuple(environment), tuple(files))
 
     def invoke(
         self, command: list[str], as_of: date | None = None, extra_vars: dict[str, Any] | None = None,
@@ -93,15 +114,32 @@ class DbtProject:
         return result.result
 
     def operation(self, macro: str, as_of: date | None = None, args: dict[str, Any] | None = None) -> list[str]:
-        """Run a macro of the project (`dbt run-operation`) and return the messages it logged."""
+        """Run a macro of the project (`dbt run-operation`) and return the messages it logged. It
+        writes no artifacts: target/ keeps the last build's run results and manifest (writing them
+        costs more than most operations)."""
         logged: list[str] = []
 
         def collect(event: Any) -> None:
             if event.info.name in ("JinjaLogDebug", "JinjaLogInfo"):
                 logged.append(event.data.msg)
 
-        self.invoke(["run-operation", macro, *(["--args", json.dumps(args)] if args else [])], as_of, callbacks=[collect])
+        self.invoke(["run-operation", macro, "--no-write-json", *(["--args", json.dumps(args)] if args else [])], as_of,
+                    callbacks=[collect])
         return logged
+
+
+# Parsed manifests of this process, by DbtProject._parse_key.
+_PARSED: dict[tuple, Any] = {}
+# The folders dbt parses (dbt_project.yml's paths; "" is the project's own YAML) and the files in
+# them it reads: not the Python tests and their caches under tests/.
+_PARSED_FILES = {
+    "": {".yml"}, "models": {".sql", ".yml", ".md", ".py"}, "macros": {".sql", ".yml", ".md"},
+    "seeds": {".csv", ".yml"}, "snapshots": {".sql", ".yml"}, "tests": {".sql", ".yml"},
+    "analyses": {".sql", ".yml"},
+}
+# Read when dbt runs, not when it parses: a warehouse's place, where dbt writes, the session's limits.
+_RUN_TIME_ENVIRONMENT = {"CSI_WAREHOUSE", "CSI_DUCKDB_TEMP_DIR", "CSI_DUCKDB_MEMORY_LIMIT", "CSI_PUBLISHED_DIR",
+                         "DBT_TARGET_PATH", "DBT_LOG_PATH"}
 
 
 def _not_about_a_locked_file(record: logging.LogRecord) -> bool:
