@@ -194,3 +194,36 @@ def test_a_later_row_whose_sync_time_does_not_parse_is_quarantined_by_the_next_i
         unaccounted = con.execute("select sum(unaccounted_rows) from marts.fct_source_reconciliation").fetchall()
     assert late == [("unparseable_value", "_fivetran_synced")]
     assert unaccounted == [(0,)]
+
+
+def test_triage_outcomes_fails_on_each_broken_expectation_with_its_rows(
+    dirty_warehouse: CsvWarehouse, tmp_path: Path
+) -> None:
+    """The base models' one data test on their triage columns (tests/generic/triage_outcomes.sql)
+    passed in the build above; on broken copies of the task rows it fails, naming each expectation."""
+    warehouse = use_warehouse(tmp_path)
+    shutil.copy(dirty_warehouse.built.path, warehouse)
+    broken = {  # what to break -> in which rows of the tasks
+        "is_deleted_at_source = null": "disposition = 'staged' order by rowid limit 2",
+        "disposition = 'lost'": "disposition = 'staged' order by rowid limit 1 offset 10",
+        "raw_row = null": "disposition = 'quarantined' order by rowid limit 3",
+        "quarantine_rule = 'typo'": "disposition = 'staged' order by rowid limit 1 offset 20",
+        "rejection_rule = 'expired'": "disposition = 'staged' order by rowid limit 1 offset 30",
+    }
+    with duckdb.connect(str(warehouse)) as con:
+        for change, rows in broken.items():
+            con.execute(f"update staging.base_salesforce__tasks set {change} where rowid in "
+                        f"(select rowid from staging.base_salesforce__tasks where {rows})")
+    result = DbtProject(quiet=True).invoke(["test", "--select", "base_salesforce__tasks,test_name:triage_outcomes"],
+                                           TODAY, check=False)
+    [test] = [node_result for node_result in result.results if node_result.node.resource_type == "test"]
+    assert (str(test.status), test.failures) == ("fail", 8)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        failed = dict(con.execute(test.node.compiled_code).fetchall())
+    assert failed == {
+        "is_deleted_at_source is null": 2,
+        "disposition lost is not staged, deduplicated, deleted or quarantined": 1,
+        "raw_row is null on a quarantined row": 3,
+        "quarantine_rule typo is not one of the checks": 1,
+        "rejection_rule expired is not one of the checks or unresolvable_duplicate": 1,
+    }
