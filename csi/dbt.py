@@ -69,12 +69,14 @@ class DbtProject:
     def parse(self) -> None:
         key = self._parse_key()
         if key in _PARSED:
-            self._manifest = _PARSED[key]
+            self._manifest = _PARSED[key] = _PARSED.pop(key)  # the most recently used last
             return
         result = self._runner().invoke(self._args(["parse"], None))
         if not result.success:
             raise DbtFailure(f"dbt could not parse the project: {result.exception}")
         self._manifest = _PARSED[key] = result.result
+        while len(_PARSED) > _PARSED_KEPT:  # a manifest holds tens of MB
+            del _PARSED[next(iter(_PARSED))]
 
     def _parse_key(self) -> tuple:
         """What a parse reads: the project's files, its parse-time vars, the target and the
@@ -128,8 +130,9 @@ class DbtProject:
         return logged
 
 
-# Parsed manifests of this process, by DbtProject._parse_key.
+# Parsed manifests of this process, by DbtProject._parse_key: the few used last.
 _PARSED: dict[tuple, Any] = {}
+_PARSED_KEPT = 4
 # The folders dbt parses (dbt_project.yml's paths; "" is the project's own YAML) and the files in
 # them it reads: not the Python tests and their caches under tests/.
 _PARSED_FILES = {

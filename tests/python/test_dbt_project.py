@@ -92,3 +92,15 @@ def test_python_tests_and_their_caches_are_not_parsed(
     (project_copy / "tests" / "python" / "test_new.py").write_text("def test(): pass\n")
     DbtProject(quiet=True, project_dir=project_copy).parse()
     assert len(parses) == 1
+
+
+def test_the_process_keeps_the_few_parses_used_last(
+    project_copy: Path, parses: list[Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:
+    warehouse(monkeypatch, tmp_path / "a" / "csi.duckdb")
+    for version in range(dbt._PARSED_KEPT + 1):
+        DbtProject(project_vars={"version": version}, quiet=True, project_dir=project_copy).parse()
+    DbtProject(project_vars={"version": dbt._PARSED_KEPT}, quiet=True, project_dir=project_copy).parse()
+    assert len(parses) == dbt._PARSED_KEPT + 1 and len(dbt._PARSED) == dbt._PARSED_KEPT
+    DbtProject(project_vars={"version": 0}, quiet=True, project_dir=project_copy).parse()  # the oldest went
+    assert len(parses) == dbt._PARSED_KEPT + 2
