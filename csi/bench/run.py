@@ -144,6 +144,10 @@ def bench_size(accounts: int, work_dir: Path, today: date, console: Console, bui
     result = SizeResult(accounts)
     data = prepared_data(root, accounts, today, result, log)
     loaded = root / "loaded.duckdb"
+    # dbt's partial parse keeps the seeds' absolute paths: one left by another checkout of the
+    # project would load that checkout's seeds, or fail once it is gone.
+    for parse in root.glob("target_*/partial_parse.msgpack"):
+        parse.unlink()
 
     def copy_of_loaded(name: str) -> Path:
         copy = root / f"{name}.duckdb"
