@@ -84,16 +84,25 @@ class DbtProject:
         the database after the file, and the rest of its path is read when dbt connects, not when it
         parses. So a second warehouse in one process (the tests, a bench) skips the parse (7-10 s)."""
         files = []
-        for folder, suffixes in _PARSED_FILES.items():
-            paths = (self.project_dir / folder).rglob("*") if folder else self.project_dir.glob("*.yml")
-            for path in sorted(paths):
-                if path.suffix in suffixes:
-                    stat = path.stat()
-                    files.append((str(path.relative_to(self.project_dir)), stat.st_mtime_ns, stat.st_size))
+        for path in self._parsed_files():
+            stat = path.stat()
+            files.append((str(path.relative_to(self.project_dir)), stat.st_mtime_ns, stat.st_size))
         environment = sorted((name, value) for name, value in os.environ.items()
                              if name.startswith(("CSI_", "DBT_")) and name not in _RUN_TIME_ENVIRONMENT)
         return (str(self.project_dir), json.dumps(self.project_vars, sort_keys=True), warehouse_path().name,
                 tuple(environment), tuple(files))
+
+    def _parsed_files(self) -> list[Path]:
+        """The files dbt parses: the project's YAML, and under the folders dbt_project.yml names, its
+        SQL, YAML, seeds and docs, and Python only as models (under tests/ it is pytest's)."""
+        with open(self.project_dir / "dbt_project.yml") as project:
+            config = yaml.safe_load(project)
+        found = list(self.project_dir.glob("*.yml"))
+        for key, default in _PROJECT_FOLDERS.items():
+            suffixes = _PARSED_SUFFIXES | ({".py"} if key == "model-paths" else set())
+            for folder in config.get(key, default):
+                found += [path for path in (self.project_dir / folder).rglob("*") if path.suffix in suffixes]
+        return sorted(found)
 
     def invoke(
         self, command: list[str], as_of: date | None = None, extra_vars: dict[str, Any] | None = None,
@@ -133,13 +142,12 @@ class DbtProject:
 # Parsed manifests of this process, by DbtProject._parse_key: the few used last.
 _PARSED: dict[tuple, Any] = {}
 _PARSED_KEPT = 4
-# The folders dbt parses (dbt_project.yml's paths; "" is the project's own YAML) and the files in
-# them it reads: not the Python tests and their caches under tests/.
-_PARSED_FILES = {
-    "": {".yml"}, "models": {".sql", ".yml", ".md", ".py"}, "macros": {".sql", ".yml", ".md"},
-    "seeds": {".csv", ".yml"}, "snapshots": {".sql", ".yml"}, "tests": {".sql", ".yml"},
-    "analyses": {".sql", ".yml"},
+# dbt_project.yml's folders, with dbt's defaults, and what dbt reads in them.
+_PROJECT_FOLDERS = {
+    "model-paths": ["models"], "seed-paths": ["seeds"], "snapshot-paths": ["snapshots"], "macro-paths": ["macros"],
+    "test-paths": ["tests"], "analysis-paths": ["analyses"], "docs-paths": [],
 }
+_PARSED_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".md"}
 # Read when dbt runs, not when it parses: a warehouse's place, where dbt writes, the session's limits.
 _RUN_TIME_ENVIRONMENT = {"CSI_WAREHOUSE", "CSI_DUCKDB_TEMP_DIR", "CSI_DUCKDB_MEMORY_LIMIT", "CSI_PUBLISHED_DIR",
                          "DBT_TARGET_PATH", "DBT_LOG_PATH"}

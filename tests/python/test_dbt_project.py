@@ -58,7 +58,8 @@ def test_a_second_warehouse_of_the_same_name_reuses_the_parse(
     assert second._manifest is first._manifest
 
 
-@pytest.mark.parametrize("change", ["model edited", "model added", "seed edited", "var", "target", "database name"])
+@pytest.mark.parametrize("change", ["model edited", "model added", "Python model added", "seed edited", "var", "target",
+                                    "database name"])
 def test_what_a_parse_reads_parses_again(
     change: str, project_copy: Path, parses: list[Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
 ) -> None:
@@ -70,6 +71,8 @@ def test_what_a_parse_reads_parses_again(
         model.write_text(model.read_text() + "\n-- edited\n")
     elif change == "model added":
         (project_copy / "models" / "marts" / "fct_new.sql").write_text("select 1 as id\n")
+    elif change == "Python model added":
+        (project_copy / "models" / "marts" / "fct_new.py").write_text("def model(dbt, session):\n    return None\n")
     elif change == "seed edited":
         seed = next((project_copy / "seeds").rglob("health_weights.csv"))
         seed.write_text(seed.read_text() + "\n")
@@ -104,3 +107,16 @@ def test_the_process_keeps_the_few_parses_used_last(
     assert len(parses) == dbt._PARSED_KEPT + 1 and len(dbt._PARSED) == dbt._PARSED_KEPT
     DbtProject(project_vars={"version": 0}, quiet=True, project_dir=project_copy).parse()  # the oldest went
     assert len(parses) == dbt._PARSED_KEPT + 2
+
+
+def test_a_model_folder_the_project_names_is_parsed(
+    project_copy: Path, parses: list[Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:
+    config = project_copy / "dbt_project.yml"
+    config.write_text(config.read_text().replace('model-paths: ["models"]', 'model-paths: ["models", "org_models"]'))
+    (project_copy / "org_models").mkdir()
+    warehouse(monkeypatch, tmp_path / "a" / "csi.duckdb")
+    DbtProject(quiet=True, project_dir=project_copy).parse()
+    (project_copy / "org_models" / "fct_org.sql").write_text("select 1 as id\n")
+    DbtProject(quiet=True, project_dir=project_copy).parse()
+    assert len(parses) == 2
