@@ -5,6 +5,7 @@
 -- Usage (model level): data_tests: [{triage_outcomes: {arguments: {rules: [null_key, orphaned_key]}}}]
 {% test triage_outcomes(model, rules) %}
 {{ config(fail_calc='coalesce(sum(failing_rows), 0)') }}
+{%- set checks = "'" ~ rules | join("', '") ~ "'" %}
 
 with
 
@@ -16,9 +17,9 @@ checked as (
             when disposition not in ('staged', 'deduplicated', 'deleted', 'quarantined')
                 then 'disposition ' || disposition || ' is not staged, deduplicated, deleted or quarantined'
             when disposition = 'quarantined' and raw_row is null then 'raw_row is null on a quarantined row'
-            when quarantine_rule not in ('{{ rules | join("', '") }}')
+            when quarantine_rule not in ({{ checks }})
                 then 'quarantine_rule ' || quarantine_rule || ' is not one of the checks'
-            when rejection_rule not in ('{{ rules | join("', '") }}', 'unresolvable_duplicate')
+            when rejection_rule not in ({{ checks }}, 'unresolvable_duplicate')
                 then 'rejection_rule ' || rejection_rule || ' is not one of the checks or unresolvable_duplicate'
         end as failed_check
     from {{ model }}
