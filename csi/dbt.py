@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,10 +18,28 @@ from csi.errors import UserError, locked_file
 from csi.paths import PROJECT_DIR, warehouse_path
 
 
+def project_config(project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
+    with open(project_dir / "dbt_project.yml") as project:
+        return yaml.safe_load(project)
+
+
 def health_components() -> list[str]:
     """The health components the project scores (var health_components), in its order."""
-    with open(PROJECT_DIR / "dbt_project.yml") as project:
-        return list(yaml.safe_load(project)["vars"]["health_components"])
+    return list(project_config()["vars"]["health_components"])
+
+
+def project_files(project_dir: Path, suffixes: Collection[str], model_suffixes: Collection[str] = ()) -> list[Path]:
+    """A dbt project's files with these suffixes, in order: its own YAML (dbt_project.yml,
+    profiles.yml, selectors.yml) and what lies under the folders dbt_project.yml names (dbt's
+    defaults otherwise); `model_suffixes` count in the model folders only (a Python model: under
+    tests/, Python is pytest's)."""
+    config = project_config(project_dir)
+    found = list(project_dir.glob("*.yml"))
+    for key, default in _PROJECT_FOLDERS.items():
+        wanted = {*suffixes, *(model_suffixes if key == "model-paths" else ())}
+        for folder in config.get(key, default):
+            found += [path for path in (project_dir / folder).rglob("*") if path.suffix in wanted]
+    return sorted(found)
 
 
 class DbtFailure(UserError):
@@ -84,25 +102,13 @@ class DbtProject:
         the database after the file, and the rest of its path is read when dbt connects, not when it
         parses. So a second warehouse in one process (the tests, a bench) skips the parse (7-10 s)."""
         files = []
-        for path in self._parsed_files():
+        for path in project_files(self.project_dir, _PARSED_SUFFIXES, model_suffixes={".py"}):
             stat = path.stat()
             files.append((str(path.relative_to(self.project_dir)), stat.st_mtime_ns, stat.st_size))
         environment = sorted((name, value) for name, value in os.environ.items()
                              if name.startswith(("CSI_", "DBT_")) and name not in _RUN_TIME_ENVIRONMENT)
         return (str(self.project_dir), json.dumps(self.project_vars, sort_keys=True), warehouse_path().name,
                 tuple(environment), tuple(files))
-
-    def _parsed_files(self) -> list[Path]:
-        """The files dbt parses: the project's YAML, and under the folders dbt_project.yml names, its
-        SQL, YAML, seeds and docs, and Python only as models (under tests/ it is pytest's)."""
-        with open(self.project_dir / "dbt_project.yml") as project:
-            config = yaml.safe_load(project)
-        found = list(self.project_dir.glob("*.yml"))
-        for key, default in _PROJECT_FOLDERS.items():
-            suffixes = _PARSED_SUFFIXES | ({".py"} if key == "model-paths" else set())
-            for folder in config.get(key, default):
-                found += [path for path in (self.project_dir / folder).rglob("*") if path.suffix in suffixes]
-        return sorted(found)
 
     def invoke(
         self, command: list[str], as_of: date | None = None, extra_vars: dict[str, Any] | None = None,
@@ -142,11 +148,12 @@ class DbtProject:
 # Parsed manifests of this process, by DbtProject._parse_key: the few used last.
 _PARSED: dict[tuple, Any] = {}
 _PARSED_KEPT = 4
-# dbt_project.yml's folders, with dbt's defaults, and what dbt reads in them.
+# dbt_project.yml's folders, with dbt's defaults.
 _PROJECT_FOLDERS = {
     "model-paths": ["models"], "seed-paths": ["seeds"], "snapshot-paths": ["snapshots"], "macro-paths": ["macros"],
     "test-paths": ["tests"], "analysis-paths": ["analyses"], "docs-paths": [],
 }
+# What a parse reads there.
 _PARSED_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".md"}
 # Read when dbt runs, not when it parses: a warehouse's place, where dbt writes, the session's limits.
 _RUN_TIME_ENVIRONMENT = {"CSI_WAREHOUSE", "CSI_DUCKDB_TEMP_DIR", "CSI_DUCKDB_MEMORY_LIMIT", "CSI_PUBLISHED_DIR",

@@ -45,13 +45,13 @@ from pathlib import Path
 
 import duckdb
 
+from csi.dbt import project_files
 from csi.errors import UserError, locked_file
 from csi.paths import PROJECT_DIR, published_dir, warehouse_path
 from csi.publish import PREVIEW_DIR, Publication, publish
 
 SCORING_SEEDS = "seeds/health/"
 # What shapes the compiled SQL: the dbt project's SQL and YAML (the seeds' values do not).
-COMPILED_FROM = ("models", "macros", "tests", "snapshots", "seeds", "dbt_project.yml", "profiles.yml")
 COMPILED_SUFFIXES = (".sql", ".yml", ".yaml")
 SELECTION = ["--select", f"path:{SCORING_SEEDS}+", "--exclude", "resource_type:snapshot", "resource_type:analysis"]
 # The fact the as-of date of the last build is read from (one as-of date per build).
@@ -109,12 +109,9 @@ def source_hash(project_dir: Path, as_of: str, database: str) -> str:
     the SQL refers to (the warehouse file's name) and the profile's target."""
     digest = hashlib.sha256(Path(__file__).read_bytes())  # the cached plan's format is this module's
     digest.update(f"{as_of}|{database}|{os.environ.get('CSI_TARGET', 'duckdb')}".encode())
-    for entry in COMPILED_FROM:
-        root = project_dir / entry
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.suffix in COMPILED_SUFFIXES)
-        for file in files:
-            digest.update(str(file.relative_to(project_dir)).encode())
-            digest.update(file.read_bytes())
+    for file in project_files(project_dir, COMPILED_SUFFIXES):
+        digest.update(str(file.relative_to(project_dir)).encode())
+        digest.update(file.read_bytes())
     return digest.hexdigest()[:16]
 
 
