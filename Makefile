@@ -35,7 +35,7 @@ lint: setup
 	$(VENV)/bin/sqlfluff lint --processes 2 --config lint/compiled.sqlfluff --disregard-sqlfluffignores target/lint/compiled
 
 test: lint
-	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup
+	$(VENV)/bin/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder
 
 test-spark: setup
 	$(UV) sync --frozen --quiet --extra spark
