@@ -4,7 +4,9 @@ Every model has a description and a primary-key test (unique + not_null on one c
 unique_combination test; base_ models, every raw row as landed, have none); only models under
 models/staging read a source (every other layer reads staging); every public mart (models/marts/**)
 enforces its contract; every source is declared in models/staging and every source table has a
-freshness rule (unless its meta says loaded_on_demand); names carry their layer's prefix and fit
+freshness rule (unless its meta says loaded_on_demand); a table with an enforced contract declares a
+column's not-null rule as a constraint, which the warehouse enforces as it writes the table, not as a
+not_null test (a primary key keeps its unique + not_null test); names carry their layer's prefix and fit
 PostgreSQL's 63 characters; models build into their layer's schema (the toolkit's folders into their
 own); each folder keeps its models in one YAML named after the folder. `check` returns one line per
 breach.
@@ -149,10 +151,30 @@ def _long_name_breaches(manifest: dict[str, Any]) -> list[str]:
     ]
 
 
+def _not_null_test_breaches(manifest: dict[str, Any]) -> list[str]:
+    """not_null tests on a non-key column of a table whose contract is enforced: DuckDB and PostgreSQL
+    refuse a NULL there as the table is written (constraints: [{type: not_null}]), one node fewer
+    per column in every build."""
+    nodes = manifest["nodes"]
+    tests = [test for test in _own(nodes, "test") if test.get("attached_node") in nodes and test.get("column_name")]
+    unique = {(test["attached_node"], test["column_name"]) for test in tests
+              if (test.get("test_metadata") or {}).get("name") == "unique"}
+    breaches = []
+    for test in tests:
+        model = nodes[test["attached_node"]]
+        if ((test.get("test_metadata") or {}).get("name") == "not_null"
+                and (model["unique_id"], test["column_name"]) not in unique
+                and model["config"].get("contract", {}).get("enforced")
+                and model["config"].get("materialized") in ("table", "incremental")):
+            breaches.append(f"{model['name']} ({model['original_file_path']}): column {test['column_name']} has a "
+                            "not_null test; its enforced contract declares it: constraints: [{type: not_null}]")
+    return sorted(breaches)
+
+
 def check(manifest: dict[str, Any], project_dir: Path) -> list[str]:
     """Every breach of the conventions, one line each (empty when the project conforms)."""
     keyed = _primary_keyed(manifest)
-    breaches = _long_name_breaches(manifest)
+    breaches = _long_name_breaches(manifest) + _not_null_test_breaches(manifest)
     for model in sorted(_own(manifest["nodes"], "model"), key=lambda node: node["original_file_path"]):
         breaches += _model_breaches(model, keyed)
     return breaches + _source_breaches(manifest) + _yaml_layout_breaches(project_dir)

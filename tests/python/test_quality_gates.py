@@ -56,6 +56,10 @@ def test_conventions_name_each_breach(manifest: dict, tmp_path: Path) -> None:
     source["config"]["meta"] = {}
     source["original_file_path"] = "models/intermediate/toolkit/_int_toolkit__models.yml"
     _model(broken, "fct_toolkit_health")["schema"] = "marts"
+    alerts = _model(broken, "fct_health_alerts")
+    key_not_null = next(node for node in broken["nodes"].values() if (node.get("test_metadata") or {}).get("name") == "not_null"
+                        and node.get("attached_node") == alerts["unique_id"])
+    broken["nodes"]["test.not_null_severity"] = {**key_not_null, "unique_id": "test.not_null_severity", "column_name": "severity"}
     (tmp_path / "models" / "marts").mkdir(parents=True)
     (tmp_path / "models" / "marts" / "_marts__models.yml").touch()
     (tmp_path / "models" / "marts" / "_more__models.yml").touch()
@@ -73,6 +77,8 @@ def test_conventions_name_each_breach(manifest: dict, tmp_path: Path) -> None:
             "models/intermediate/toolkit/_int_toolkit__models.yml, outside models/staging") in breaches
     assert ("fct_toolkit_health (models/marts/toolkit/fct_toolkit_health.sql): builds into schema marts, "
             "expected toolkit_scores") in breaches
+    assert ("fct_health_alerts (models/marts/alerts/fct_health_alerts.sql): column severity has a "
+            "not_null test; its enforced contract declares it: constraints: [{type: not_null}]") in breaches
     assert "models/marts: more than one models YAML (_marts__models.yml, _more__models.yml)" in breaches
 
 
