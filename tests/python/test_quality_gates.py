@@ -109,6 +109,12 @@ def test_gx_checkpoint_reports_broken_marts(history_warehouse, tmp_path: Path) -
     warehouse = tmp_path / "broken.duckdb"
     shutil.copy(history_warehouse.path, warehouse)
     with duckdb.connect(str(warehouse)) as con:
+        # The warehouse refuses a score over 100 and a NULL band: the mart's contract declares them.
+        for change in ("health_score = 120", "score_band = NULL"):
+            with pytest.raises(duckdb.ConstraintException, match="CHECK constraint failed|NOT NULL constraint failed"):
+                con.execute(f"update marts.fct_account_health set {change}")
+        # The checkpoint then reads a copy without them, as a warehouse that does not enforce them holds it.
+        con.execute("create or replace table marts.fct_account_health as select * from marts.fct_account_health")
         con.execute("update marts.fct_account_health set score_band = 'Critical', health_score = 120 "
                     "where account_id in (select account_id from marts.fct_account_health limit 3)")
         con.execute("update marts.fct_account_health set computed_band = 'Healthy' where score_band <> 'Critical'")
