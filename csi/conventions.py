@@ -5,8 +5,8 @@ unique_combination test; base_ models, every raw row as landed, have none); only
 models/staging read a source (every other layer reads staging); every public mart (models/marts/**)
 enforces its contract; every source is declared in models/staging and every source table has a
 freshness rule (unless its meta says loaded_on_demand); a table with an enforced contract declares a
-column's not-null rule as a constraint, which the warehouse enforces as it writes the table, not as a
-not_null test (a primary key keeps its unique + not_null test); names carry their layer's prefix and fit
+column's not-null rule, range or allowed values as constraints, which the warehouse enforces as it
+writes the table, not as tests (a primary key keeps its unique + not_null test); names carry their layer's prefix and fit
 PostgreSQL's 63 characters; models build into their layer's schema (the toolkit's folders into their
 own); each folder keeps its models in one YAML named after the folder. `check` returns one line per
 breach.
@@ -151,30 +151,41 @@ def _long_name_breaches(manifest: dict[str, Any]) -> list[str]:
     ]
 
 
-def _not_null_test_breaches(manifest: dict[str, Any]) -> list[str]:
-    """not_null tests on a non-key column of a table whose contract is enforced: DuckDB and PostgreSQL
-    refuse a NULL there as the table is written (constraints: [{type: not_null}]), one node fewer
-    per column in every build."""
+# Tests a contracted table declares as constraints instead, which DuckDB and PostgreSQL enforce as
+# dbt writes the table: not_null as {type: not_null}, a range or a list of values as {type: check}.
+CONSTRAINT_TESTS = {"not_null": "constraints: [{type: not_null}]",
+                    "in_range": "a check constraint", "accepted_values": "a check constraint"}
+
+
+def _constraint_test_breaches(manifest: dict[str, Any]) -> list[str]:
+    """Tests on a column of a table whose contract is enforced that its contract declares instead (one
+    test node fewer per column in every build). Kept as tests: a primary key's not_null (with
+    unique), a test whose arguments read a var, and the value tests of the quality marts, whose rows
+    must land to show what the input broke."""
     nodes = manifest["nodes"]
     tests = [test for test in _own(nodes, "test") if test.get("attached_node") in nodes and test.get("column_name")]
     unique = {(test["attached_node"], test["column_name"]) for test in tests
               if (test.get("test_metadata") or {}).get("name") == "unique"}
     breaches = []
     for test in tests:
+        name = (test.get("test_metadata") or {}).get("name")
         model = nodes[test["attached_node"]]
-        if ((test.get("test_metadata") or {}).get("name") == "not_null"
-                and (model["unique_id"], test["column_name"]) not in unique
-                and model["config"].get("contract", {}).get("enforced")
-                and model["config"].get("materialized") in ("table", "incremental")):
-            breaches.append(f"{model['name']} ({model['original_file_path']}): column {test['column_name']} has a "
-                            "not_null test; its enforced contract declares it: constraints: [{type: not_null}]")
+        if (name not in CONSTRAINT_TESTS
+                or not model["config"].get("contract", {}).get("enforced")
+                or model["config"].get("materialized") not in ("table", "incremental")
+                or (name == "not_null" and (model["unique_id"], test["column_name"]) in unique)
+                or (name != "not_null" and ("{{" in json.dumps(test["test_metadata"].get("kwargs", {}))
+                                            or PurePosixPath(model["original_file_path"]).parts[1:3] == ("marts", "quality")))):
+            continue
+        breaches.append(f"{model['name']} ({model['original_file_path']}): column {test['column_name']} is tested "
+                        f"with {name}; declare it in the enforced contract instead: {CONSTRAINT_TESTS[name]}")
     return sorted(breaches)
 
 
 def check(manifest: dict[str, Any], project_dir: Path) -> list[str]:
     """Every breach of the conventions, one line each (empty when the project conforms)."""
     keyed = _primary_keyed(manifest)
-    breaches = _long_name_breaches(manifest) + _not_null_test_breaches(manifest)
+    breaches = _long_name_breaches(manifest) + _constraint_test_breaches(manifest)
     for model in sorted(_own(manifest["nodes"], "model"), key=lambda node: node["original_file_path"]):
         breaches += _model_breaches(model, keyed)
     return breaches + _source_breaches(manifest) + _yaml_layout_breaches(project_dir)

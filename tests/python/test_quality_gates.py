@@ -60,6 +60,8 @@ def test_conventions_name_each_breach(manifest: dict, tmp_path: Path) -> None:
     key_not_null = next(node for node in broken["nodes"].values() if (node.get("test_metadata") or {}).get("name") == "not_null"
                         and node.get("attached_node") == alerts["unique_id"])
     broken["nodes"]["test.not_null_severity"] = {**key_not_null, "unique_id": "test.not_null_severity", "column_name": "severity"}
+    broken["nodes"]["test.in_range_score"] = {**key_not_null, "unique_id": "test.in_range_score", "column_name": "score",
+                                              "test_metadata": {"name": "in_range", "kwargs": {"min_value": 0}}}
     (tmp_path / "models" / "marts").mkdir(parents=True)
     (tmp_path / "models" / "marts" / "_marts__models.yml").touch()
     (tmp_path / "models" / "marts" / "_more__models.yml").touch()
@@ -77,8 +79,10 @@ def test_conventions_name_each_breach(manifest: dict, tmp_path: Path) -> None:
             "models/intermediate/toolkit/_int_toolkit__models.yml, outside models/staging") in breaches
     assert ("fct_toolkit_health (models/marts/toolkit/fct_toolkit_health.sql): builds into schema marts, "
             "expected toolkit_scores") in breaches
-    assert ("fct_health_alerts (models/marts/alerts/fct_health_alerts.sql): column severity has a "
-            "not_null test; its enforced contract declares it: constraints: [{type: not_null}]") in breaches
+    assert ("fct_health_alerts (models/marts/alerts/fct_health_alerts.sql): column severity is tested "
+            "with not_null; declare it in the enforced contract instead: constraints: [{type: not_null}]") in breaches
+    assert ("fct_health_alerts (models/marts/alerts/fct_health_alerts.sql): column score is tested "
+            "with in_range; declare it in the enforced contract instead: a check constraint") in breaches
     assert "models/marts: more than one models YAML (_marts__models.yml, _more__models.yml)" in breaches
 
 
