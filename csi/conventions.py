@@ -6,8 +6,8 @@ models/staging read a source (every other layer reads staging); every public mar
 enforces its contract; every source is declared in models/staging and every source table has a
 freshness rule (unless its meta says loaded_on_demand); a table with an enforced contract declares a
 column's not-null rule, range or allowed values as constraints, which the warehouse enforces as it
-writes the table, not as tests (a primary key keeps its unique + not_null test); names carry their layer's prefix and fit
-PostgreSQL's 63 characters; models build into their layer's schema (the toolkit's folders into their
+writes the table, not as tests (a primary key keeps its unique + not_null test); names carry their
+layer's prefix and fit PostgreSQL's 63 characters; models build into their layer's schema (the toolkit's folders into their
 own); each folder keeps its models in one YAML named after the folder. `check` returns one line per
 breach.
 """

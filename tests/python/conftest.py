@@ -75,13 +75,13 @@ def fresh_warehouse(tmp_path_factory: pytest.TempPathFactory):
 
 # The session's built warehouses: the modules that read one run on one worker, which builds it once.
 SHARED_WAREHOUSES = ("history_warehouse", "fresh_warehouse")
-# The groups that take longest (worker seconds in a `make test` run: 570, 155, 150, 110, 100, 80, 60;
-# every other group takes under 25 s). The workers take the groups in this order, the rest after them
+# The groups that take longest (worker seconds in a `make test` run: 467, 158, 102, 78, 74, 73, 43;
+# every other group takes under 20 s). The workers take the groups in this order, the rest after them
 # by module name (`make test` passes --no-loadscope-reorder, which would order them by test count):
 # each worker takes the next group when it is nearly done, so the short ones fill in at the end and
 # both workers finish close together.
 SLOWEST_GROUPS = ("history_warehouse", "tests.python.test_postgres", "tests.python.test_real_warehouses",
-                  "fresh_warehouse", "tests.python.test_staging_quarantine", "tests.python.test_health_score",
+                  "tests.python.test_health_score", "tests.python.test_staging_quarantine", "fresh_warehouse",
                   "tests.python.test_incremental")
 
 
