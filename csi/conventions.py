@@ -6,9 +6,9 @@ models/staging read a source (every other layer reads staging); every public mar
 enforces its contract; every source is declared in models/staging and every source table has a
 freshness rule (unless its meta says loaded_on_demand); a table with an enforced contract declares a
 column's not-null rule, range or allowed values as constraints, which the warehouse enforces as it
-writes the table, not as tests (a primary key keeps its unique + not_null test); names carry their
-layer's prefix and fit PostgreSQL's 63 characters; models build into their layer's schema (the toolkit's folders into their
-own); each folder keeps its models in one YAML named after the folder. `check` returns one line per
+writes the table, not as tests (a primary key there is its unique test and its not_null
+constraint); names carry their layer's prefix and fit PostgreSQL's 63 characters; models build into
+their layer's schema (the toolkit's folders into their own); each folder keeps its models in one YAML named after the folder. `check` returns one line per
 breach.
 """
 
@@ -58,10 +58,22 @@ def _own(nodes: dict[str, Any], resource_type: str) -> list[dict[str, Any]]:
     ]
 
 
+def _contracted_table(model: dict[str, Any]) -> bool:
+    """A table whose contract is enforced: DuckDB and PostgreSQL enforce its constraints."""
+    return bool(model["config"].get("contract", {}).get("enforced")) and model["config"].get("materialized") in (
+        "table", "incremental")
+
+
 def _primary_keyed(manifest: dict[str, Any]) -> set[str]:
-    """Models with unique + not_null on the same column, or a unique-combination test."""
+    """Models with unique + not_null on the same column (on a contracted table, the not_null is its
+    constraint), or a unique-combination test."""
     column_tests: dict[tuple[str, str], set[str]] = defaultdict(set)
     keyed: set[str] = set()
+    for model in _own(manifest["nodes"], "model"):
+        if _contracted_table(model):
+            for name, column in model["columns"].items():
+                if any(constraint["type"] == "not_null" for constraint in column.get("constraints", [])):
+                    column_tests[(model["unique_id"], name)].add("not_null")
     for test in _own(manifest["nodes"], "test"):
         metadata = test.get("test_metadata") or {}
         model = test.get("attached_node")
@@ -159,21 +171,17 @@ CONSTRAINT_TESTS = {"not_null": "constraints: [{type: not_null}]",
 
 def _constraint_test_breaches(manifest: dict[str, Any]) -> list[str]:
     """Tests on a column of a table whose contract is enforced that its contract declares instead (one
-    test node fewer per column in every build). Kept as tests: a primary key's not_null (with
-    unique), a test whose arguments read a var, and the value tests of the quality marts, whose rows
-    must land to show what the input broke."""
+    test node fewer per column in every build; a not_null test beside the constraint cannot fail).
+    Kept as tests: a test whose arguments read a var, and the value tests of the quality marts, whose
+    rows must land to show what the input broke."""
     nodes = manifest["nodes"]
     tests = [test for test in _own(nodes, "test") if test.get("attached_node") in nodes and test.get("column_name")]
-    unique = {(test["attached_node"], test["column_name"]) for test in tests
-              if (test.get("test_metadata") or {}).get("name") == "unique"}
     breaches = []
     for test in tests:
         name = (test.get("test_metadata") or {}).get("name")
         model = nodes[test["attached_node"]]
         if (name not in CONSTRAINT_TESTS
-                or not model["config"].get("contract", {}).get("enforced")
-                or model["config"].get("materialized") not in ("table", "incremental")
-                or (name == "not_null" and (model["unique_id"], test["column_name"]) in unique)
+                or not _contracted_table(model)
                 or (name != "not_null" and ("{{" in json.dumps(test["test_metadata"].get("kwargs", {}))
                                             or PurePosixPath(model["original_file_path"]).parts[1:3] == ("marts", "quality")))):
             continue

@@ -57,10 +57,11 @@ def test_conventions_name_each_breach(manifest: dict, tmp_path: Path) -> None:
     source["original_file_path"] = "models/intermediate/toolkit/_int_toolkit__models.yml"
     _model(broken, "fct_toolkit_health")["schema"] = "marts"
     alerts = _model(broken, "fct_health_alerts")
-    key_not_null = next(node for node in broken["nodes"].values() if (node.get("test_metadata") or {}).get("name") == "not_null"
-                        and node.get("attached_node") == alerts["unique_id"])
-    broken["nodes"]["test.not_null_severity"] = {**key_not_null, "unique_id": "test.not_null_severity", "column_name": "severity"}
-    broken["nodes"]["test.in_range_score"] = {**key_not_null, "unique_id": "test.in_range_score", "column_name": "score",
+    key_test = next(node for node in broken["nodes"].values() if (node.get("test_metadata") or {}).get("name") == "unique"
+                    and node.get("attached_node") == alerts["unique_id"])
+    broken["nodes"]["test.not_null_severity"] = {**key_test, "unique_id": "test.not_null_severity", "column_name": "severity",
+                                                 "test_metadata": {"name": "not_null", "kwargs": {}}}
+    broken["nodes"]["test.in_range_score"] = {**key_test, "unique_id": "test.in_range_score", "column_name": "score",
                                               "test_metadata": {"name": "in_range", "kwargs": {"min_value": 0}}}
     (tmp_path / "models" / "marts").mkdir(parents=True)
     (tmp_path / "models" / "marts" / "_marts__models.yml").touch()
