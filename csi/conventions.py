@@ -8,8 +8,8 @@ freshness rule (unless its meta says loaded_on_demand); a table with an enforced
 column's not-null rule, range or allowed values as constraints, which the warehouse enforces as it
 writes the table, not as tests (a primary key there is its unique test and its not_null
 constraint); names carry their layer's prefix and fit PostgreSQL's 63 characters; models build into
-their layer's schema (the toolkit's folders into their own); each folder keeps its models in one YAML named after the folder. `check` returns one line per
-breach.
+their layer's schema (the toolkit's folders into their own); each folder keeps its models in one
+YAML named after the folder. `check` returns one line per breach.
 """
 
 from __future__ import annotations
