@@ -171,23 +171,25 @@ CONSTRAINT_TESTS = {"not_null": "constraints: [{type: not_null}]",
 
 def _constraint_test_breaches(manifest: dict[str, Any]) -> list[str]:
     """Tests on a column of a table whose contract is enforced that its contract declares instead (one
-    test node fewer per column in every build; a not_null test beside the constraint cannot fail).
-    Kept as tests: a test whose arguments read a var, and the value tests of the quality marts, whose
-    rows must land to show what the input broke."""
+    test node fewer per column in every build; a not_null test beside the constraint cannot fail)."""
     nodes = manifest["nodes"]
-    tests = [test for test in _own(nodes, "test") if test.get("attached_node") in nodes and test.get("column_name")]
     breaches = []
-    for test in tests:
+    for test in _own(nodes, "test"):
         name = (test.get("test_metadata") or {}).get("name")
-        model = nodes[test["attached_node"]]
-        if (name not in CONSTRAINT_TESTS
-                or not _contracted_table(model)
-                or (name != "not_null" and ("{{" in json.dumps(test["test_metadata"].get("kwargs", {}))
-                                            or PurePosixPath(model["original_file_path"]).parts[1:3] == ("marts", "quality")))):
-            continue
-        breaches.append(f"{model['name']} ({model['original_file_path']}): column {test['column_name']} is tested "
-                        f"with {name}; declare it in the enforced contract instead: {CONSTRAINT_TESTS[name]}")
+        model = nodes.get(test.get("attached_node"))
+        if name in CONSTRAINT_TESTS and test.get("column_name") and model and _contracted_table(model) \
+                and not _value_test_kept(test, model):
+            breaches.append(f"{model['name']} ({model['original_file_path']}): column {test['column_name']} is "
+                            f"tested with {name}; declare it in the enforced contract instead: {CONSTRAINT_TESTS[name]}")
     return sorted(breaches)
+
+
+def _value_test_kept(test: dict[str, Any], model: dict[str, Any]) -> bool:
+    """A range or values test that stays a test: its arguments read a var (the manifest keeps them
+    unrendered), or it is on a quality mart, whose rows must land to show what the input broke."""
+    return test["test_metadata"]["name"] != "not_null" and (
+        "{{" in json.dumps(test["test_metadata"].get("kwargs", {}))
+        or PurePosixPath(model["original_file_path"]).parts[1:3] == ("marts", "quality"))
 
 
 def check(manifest: dict[str, Any], project_dir: Path) -> list[str]:
