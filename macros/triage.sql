@@ -18,12 +18,14 @@
 -- was missing last time, and new rows without a key. The result then equals
 -- a full refresh. A change of the accepted_source_values seed needs `--full-refresh`.
 {% macro triage(checked_cte, key_columns) -%}
-{%- set keys = key_columns | join(', ') -%}
 {%- set row_keys = [] -%}
-{%- set same_key = [] -%}
 {%- for key in key_columns -%}
     {%- do row_keys.append('checked_rows.' ~ key) -%}
-    {%- do same_key.append('repeated_keys.' ~ key ~ ' = checked_rows.' ~ key) -%}
+{%- endfor -%}
+{%- set matched = matched_keys(key_columns) -%}
+{%- set same_key = [] -%}
+{%- for expression in matched_keys(row_keys) -%}
+    {%- do same_key.append('repeated_keys.matched_key_' ~ loop.index ~ ' = ' ~ expression) -%}
 {%- endfor -%}
 {#- A unit test without a `this` input has no relation to ask is_incremental() about. #}
 {%- if this is not none and is_incremental() %}
@@ -31,12 +33,12 @@
 {%- set checked_cte = 'changed_rows' %}
 {%- endif %}
 -- Keys with more than one row that passed its checks: the only rows whose versions need comparing
--- (a small share of a large table, so the window functions run on those alone).
+-- (a small share of a large table, so the window functions run on those alone), as matched_keys.
 repeated_keys as (
-    select {{ keys }}
+    select {% for expression in matched %}{{ expression }} as matched_key_{{ loop.index }}{{ ', ' if not loop.last }}{% endfor %}
     from {{ checked_cte }}
     where quarantine_rule is null
-    group by {{ keys }}
+    group by {{ matched | join(', ') }}
     having count(*) > 1
 ),
 
@@ -49,7 +51,7 @@ single_versions as (
     left join repeated_keys
         on checked_rows.quarantine_rule is null
         and {{ same_key | join('\n        and ') }}
-    where repeated_keys.{{ key_columns[0] }} is null
+    where repeated_keys.matched_key_1 is null
 ),
 
 -- The versions of a repeated key: the latest sync wins; rows of the latest sync that differ in
@@ -106,6 +108,23 @@ triaged as (
             when checked_rows.is_deleted_at_source then 'deleted'
             else 'staged'
         end as disposition
+{%- endmacro %}
+
+-- The expressions that find and match a repeated key's rows. On DuckDB one hash of the key columns:
+-- grouping and joining 15 million e-mail events on one integer instead of their text ids took a
+-- tenth off their base model. A hash that two keys share only sends both keys' rows to the version
+-- comparison, which partitions by the key itself: a key's only version comes out of it as it would
+-- from single_versions.
+{% macro matched_keys(key_columns) -%}
+    {{ return(adapter.dispatch('matched_keys', 'client_success_intelligence')(key_columns)) }}
+{%- endmacro %}
+
+{% macro default__matched_keys(key_columns) -%}
+    {{ return(key_columns) }}
+{%- endmacro %}
+
+{% macro duckdb__matched_keys(key_columns) -%}
+    {{ return(['hash(' ~ key_columns | join(', ') ~ ')']) }}
 {%- endmacro %}
 
 {% macro changed_rows(checked_cte, key_columns) -%}

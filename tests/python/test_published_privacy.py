@@ -75,6 +75,6 @@ def test_quarantined_contacts_show_pseudonyms_a_steward_can_match(history_wareho
     # The warehouse keeps the row whole: the pseudonym is the MD5 of the trimmed, lower-case value.
     with duckdb.connect(str(history_warehouse.path), read_only=True) as con:
         kept = set(con.execute(
-            "select cast(contact_id as varchar), md5(lower(trim(raw_row.property_email))) "
+            "select cast(contact_id as varchar), md5(lower(trim(raw_row ->> 'property_email'))) "
             "from staging.base_hubspot__contacts where disposition = 'quarantined' and contact_id is not null").fetchall())
     assert {(key, contact["property_email"]) for key, contact in contacts if key} == kept

@@ -19,7 +19,9 @@ quarantined as (
         rejection_rule,
         unparseable_columns,
         _fivetran_synced,
-        {{ published_raw_row('raw_row', personal_fields(staged.source, staged.table)) }} as raw_row
+        {#- A table without personal fields publishes its raw row as it is. #}
+        {%- set published = published_raw_row('raw_row', personal_fields(staged.source, staged.table)) | trim %}
+        {{ published }}{{ ' as raw_row' if published != 'raw_row' }}
     from {{ staged.base_model }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
