@@ -1,9 +1,11 @@
 """The health score is point-in-time correct and its history replays: the same as-of date gives the
 same scores, an earlier as-of date reproduces the score as it then stood, and a night snapshotted
-twice adds nothing."""
+twice adds nothing. On a private copy of the shared history warehouse (its last seven nights
+replayed one by one)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -11,14 +13,15 @@ import pytest
 from csi.dbt import DbtProject
 from csi.load import load_directory
 from csi.replay import NIGHT_SELECTOR, rebuild_night
-from tests.python.warehouse import BuiltWarehouse, build_warehouse
+from tests.python.warehouse import BuiltWarehouse, private_copy
 
 SCORE_COLUMNS = "account_id, health_score, computed_band, score_band, churn_probability, top_driver_1, top_driver_2, top_driver_3"
 
 
 @pytest.fixture(scope="module")
-def scored(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
-    return build_warehouse(tmp_path_factory.mktemp("scored"), accounts=300, dirty_rate=0.01, history_days=28)
+def scored(history_warehouse: BuiltWarehouse, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltWarehouse]:
+    with private_copy(history_warehouse, tmp_path_factory.mktemp("scored")) as copy:
+        yield copy
 
 
 def rebuild_today(warehouse: BuiltWarehouse) -> None:

@@ -6,7 +6,6 @@ stays green and warns. All on one copy of the shared history warehouse, in file 
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -16,7 +15,7 @@ import pytest
 
 from csi.cli import main
 from csi.dbt import DbtProject
-from tests.python.warehouse import BuiltWarehouse
+from tests.python.warehouse import BuiltWarehouse, private_copy
 
 SNAPSHOTS = ("snap_account_health", "snap_churn_probability")
 # Plain dbt: the snapshots and everything that reads them, with their tests (validation, alerts).
@@ -27,13 +26,8 @@ CORRECTED_ACCOUNTS = 40
 @pytest.fixture(scope="module")
 def warehouse(history_warehouse: BuiltWarehouse, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltWarehouse]:
     """A private copy of the shared history warehouse, which dbt and the CLI use for this module."""
-    root = tmp_path_factory.mktemp("history_guard")
-    shutil.copy(history_warehouse.path, root / "csi.duckdb")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CSI_WAREHOUSE", str(root / "csi.duckdb"))
-        patch.setenv("DBT_TARGET_PATH", str(root / "target"))
-        patch.setenv("DBT_LOG_PATH", str(root / "logs"))
-        yield BuiltWarehouse(history_warehouse.data_dir, root / "csi.duckdb", history_warehouse.today)
+    with private_copy(history_warehouse, tmp_path_factory.mktemp("history_guard")) as copy:
+        yield copy
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -31,6 +34,23 @@ def use_warehouse(root: Path) -> Path:
     os.environ["DBT_TARGET_PATH"] = str(root / "target")
     os.environ["DBT_LOG_PATH"] = str(root / "logs")
     return root / "csi.duckdb"
+
+
+@contextmanager
+def private_copy(built: BuiltWarehouse, root: Path) -> Iterator[BuiltWarehouse]:
+    """A copy of a shared built warehouse under root, which dbt and the CLI use until the block ends:
+    a module that changes the warehouse changes its own copy, and the modules that read the shared
+    one see it as it was built."""
+    shutil.copy(built.path, root / "csi.duckdb")
+    saved = {name: os.environ.get(name) for name in ("CSI_WAREHOUSE", "DBT_TARGET_PATH", "DBT_LOG_PATH")}
+    try:
+        yield BuiltWarehouse(built.data_dir, use_warehouse(root), built.today, built.statuses)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def build_warehouse(
