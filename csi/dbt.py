@@ -155,9 +155,10 @@ _PROJECT_FOLDERS = {
 }
 # What a parse reads there.
 _PARSED_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".md"}
-# Read when dbt runs, not when it parses: a warehouse's place, where dbt writes, the session's limits.
+# Read when dbt runs, not when it parses: a warehouse's place, where dbt writes, the session's limits,
+# which tests a selection takes along.
 _RUN_TIME_ENVIRONMENT = {"CSI_WAREHOUSE", "CSI_DUCKDB_TEMP_DIR", "CSI_DUCKDB_MEMORY_LIMIT", "CSI_PUBLISHED_DIR",
-                         "DBT_TARGET_PATH", "DBT_LOG_PATH"}
+                         "DBT_TARGET_PATH", "DBT_LOG_PATH", "DBT_INDIRECT_SELECTION"}
 
 
 def _not_about_a_locked_file(record: logging.LogRecord) -> bool:

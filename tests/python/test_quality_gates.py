@@ -20,14 +20,9 @@ DOCS_DIR = PROJECT_DIR / "build" / "gx"
 
 
 @pytest.fixture(scope="module")
-def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    from dbt.cli.main import dbtRunner
-
-    target = tmp_path_factory.mktemp("conventions_target")
-    result = dbtRunner().invoke(["parse", "--quiet", "--project-dir", str(PROJECT_DIR),
-                                 "--profiles-dir", str(PROJECT_DIR), "--target-path", str(target)])
-    assert result.success, result.exception
-    return json.loads((target / "manifest.json").read_text())
+def manifest(history_warehouse) -> dict:
+    """The project as the shared history warehouse's build parsed it (the manifest.json it wrote)."""
+    return json.loads((history_warehouse.path.parent / "target" / "manifest.json").read_text())
 
 
 def test_project_follows_its_conventions(manifest: dict) -> None:
