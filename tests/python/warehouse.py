@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from unittest import mock
 
 import duckdb
 
@@ -42,15 +43,8 @@ def private_copy(built: BuiltWarehouse, root: Path) -> Iterator[BuiltWarehouse]:
     a module that changes the warehouse changes its own copy, and the modules that read the shared
     one see it as it was built."""
     shutil.copy(built.path, root / "csi.duckdb")
-    saved = {name: os.environ.get(name) for name in ("CSI_WAREHOUSE", "DBT_TARGET_PATH", "DBT_LOG_PATH")}
-    try:
+    with mock.patch.dict(os.environ):  # the environment as it was, once the block ends
         yield BuiltWarehouse(built.data_dir, use_warehouse(root), built.today, built.statuses)
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def build_warehouse(
