@@ -122,11 +122,13 @@ def open_tab(page, url: str, tab: str, waits_for: str):
 
 
 def screenshot(page, name: str) -> None:
-    """The whole tab: the window is stretched to the content, which Streamlit scrolls inside the page."""
+    """The whole tab once Streamlit has drawn its last run (no placeholder, no element left over from
+    the run before): the window is stretched to the content, which Streamlit scrolls inside the page."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"], [data-stale=\"true\"]')")
     height = page.evaluate("document.querySelector('[data-testid=\"stMainBlockContainer\"]').scrollHeight")
     page.set_viewport_size({"width": 1440, "height": height + 120})
-    page.wait_for_timeout(1000)  # let charts redraw at the new size
+    page.evaluate("new Promise(drawn => requestAnimationFrame(() => requestAnimationFrame(drawn)))")  # at the new size
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     page.set_viewport_size({"width": 1440, "height": 1000})
 
