@@ -75,7 +75,7 @@ def fresh_warehouse(tmp_path_factory: pytest.TempPathFactory):
 
 # The session's built warehouses: the modules that read one run on one worker, which builds it once.
 SHARED_WAREHOUSES = ("history_warehouse", "fresh_warehouse")
-# The groups that take longest (worker seconds in a `make test` run: 505, 189, 111, 75, 65, 45;
+# The groups that take longest (worker seconds in a `make test` run: 407, 138, 95, 65, 57, 35;
 # every other group takes under 20 s). The workers take the groups in this order, the rest after them
 # by module name (`make test` passes --no-loadscope-reorder, which would order them by test count):
 # each worker takes the next group when it is nearly done, so the short ones fill in at the end and
