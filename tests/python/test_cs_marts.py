@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pytest
 
 from csi.dbt import DbtProject
 from csi.paths import PROJECT_DIR
-from tests.python.warehouse import BuiltWarehouse
+from tests.python.warehouse import BuiltWarehouse, private_copy
 
 WINDOW = {"health_check": 30, "health_check_cadence": 90, "qbr": 120, "kickoff": 14, "training": 30,
           "renewal": 120, "email": 90, "insider": 90, "usage": 30}
@@ -401,26 +400,17 @@ def test_at_risk_accounts_and_their_weekly_scores(wh) -> None:
     assert actual["health_score_week_12"].to_list() == actual["health_score"].to_list()
 
 
-def test_incremental_activity_index_equals_a_full_refresh(wh, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_incremental_activity_index_equals_a_full_refresh(wh, tmp_path: Path) -> None:
     """Built first as of mid-May, then incrementally as of the demo's today: the same rows as a
     full refresh as of today (the look-back month rebuilds the partly built months)."""
-    copy = tmp_path / "csi.duckdb"
-    shutil.copy(wh.path, copy)
-    monkeypatch.setenv("CSI_WAREHOUSE", str(copy))
-    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
-    monkeypatch.setenv("DBT_LOG_PATH", str(tmp_path / "logs"))
-    project = DbtProject(quiet=True)
     select = ["run", "--select", "fct_cs_activity_monthly"]
     query = "select * from marts.fct_cs_activity_monthly order by activity_month_key"
-
-    def rows() -> list[tuple]:
-        with duckdb.connect(str(copy), read_only=True) as con:
-            return con.execute(query).fetchall()
-
-    project.invoke([*select, "--full-refresh"], wh.today)
-    full = rows()
-    project.invoke([*select, "--full-refresh"], date(2026, 5, 15))
-    early = rows()
-    project.invoke(select, wh.today)
-    assert len(early) < len(full)
-    assert rows() == full
+    with private_copy(wh, tmp_path) as copy:
+        project = DbtProject(quiet=True)
+        project.invoke([*select, "--full-refresh"], wh.today)
+        full = copy.query(query)
+        project.invoke([*select, "--full-refresh"], date(2026, 5, 15))
+        early = copy.query(query)
+        project.invoke(select, wh.today)
+        assert len(early) < len(full)
+        assert copy.query(query) == full

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import math
-import shutil
 import subprocess
 import sys
 from datetime import timedelta
@@ -20,7 +19,7 @@ from rich.console import Console
 
 from csi.errors import UserError
 from csi.paths import PROJECT_DIR
-from tests.python.warehouse import BuiltWarehouse
+from tests.python.warehouse import BuiltWarehouse, private_copy
 
 PROJECT = PROJECT_DIR
 VARS = yaml.safe_load((PROJECT / "dbt_project.yml").read_text())["vars"]
@@ -331,25 +330,19 @@ def test_a_bad_weights_file_is_one_line_error(tmp_path: Path):
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "no such file" in result.stderr
 
 
-def test_backtest_rescoring_with_the_recorded_weights_reproduces_their_metrics(
-    wh: BuiltWarehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
+def test_backtest_rescoring_with_the_recorded_weights_reproduces_their_metrics(wh: BuiltWarehouse, tmp_path: Path):
     """The candidate is rescored from the component scores each night recorded: with the weights
     the history was recorded with (under another name) it must validate exactly as the recorded
     scores do — anything else would mean it saw data the night did not have."""
     from csi.backtest import backtest
 
-    copy = tmp_path / "csi.duckdb"
-    shutil.copy(wh.path, copy)
-    monkeypatch.setenv("CSI_WAREHOUSE", str(copy))
-    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
-    monkeypatch.setenv("DBT_LOG_PATH", str(tmp_path / "logs"))
     weights = pd.read_csv(PROJECT / "seeds" / "health" / "health_weights.csv", dtype={"weights_version": str})
     recorded = weights[weights.weights_version == VARS["weights_version"]].assign(weights_version="same-weights")
     candidate = tmp_path / "candidate.csv"
     recorded.to_csv(candidate, index=False)
     out = io.StringIO()
-    metrics = backtest(candidate, console=Console(file=out, width=160))
+    with private_copy(wh, tmp_path):
+        metrics = backtest(candidate, console=Console(file=out, width=160))
     assert {VARS["weights_version"], "same-weights"} <= set(metrics)
     before, after = metrics[VARS["weights_version"]], metrics["same-weights"]
     assert after["contracts"] == before["contracts"] and after["churned"] == before["churned"]
